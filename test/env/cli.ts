@@ -1,12 +1,23 @@
 /** `npm run testenv:up` / `testenv:down`: start or stop the real test servers by hand. */
-import { startTestEnv, stopTestEnv } from './testenv.ts';
+import { describeVersions, loadTestEnv, startTestEnv, stopTestEnv } from './testenv.ts';
 
 const log = (line: string): void => {
   process.stderr.write(`testenv: ${line}\n`);
 };
 
 const [action] = process.argv.slice(2);
-if (action === 'up') {
+function running(): boolean {
+  try {
+    loadTestEnv().pids.forEach((pid) => process.kill(pid, 0));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (action === 'up' && running()) {
+  log(`already running (${describeVersions(loadTestEnv())}); \`npm run testenv:down\` stops them`);
+} else if (action === 'up') {
   stopTestEnv();
   const env = await startTestEnv(log);
   log(`KUBECONFIG=${env.kubeconfig} VAULT_ADDR=${env.vaultAddr} AWS_ENDPOINT_URL=${env.awsEndpointUrl}`);
