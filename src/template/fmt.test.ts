@@ -84,39 +84,41 @@ const printfCases: [name: string, format: string, args: GoValue[], want: string]
   ['percent', '%d%%', [5n], '5%'],
 ];
 
-describe('sprintf', () => {
+void describe('sprintf', () => {
   for (const [name, format, args, want] of printfCases) {
-    test(name, () => assert.equal(sprintf(format, args), want));
+    void test(name, () => {
+      assert.equal(sprintf(format, args), want);
+    });
   }
 });
 
-test('sprint adds spaces only between two non-strings', () => {
+void test('sprint adds spaces only between two non-strings', () => {
   assert.equal(sprint(['a', 1n, 2n, 'b', 'c', 1.5, null]), 'a1 2bc1.5 <nil>');
 });
 
-test('sprintln always adds spaces and a newline', () => {
+void test('sprintln always adds spaces and a newline', () => {
   assert.equal(sprintln(['a', 1n, 'b']), 'a 1 b\n');
 });
 
-test('formatValue is %v', () => {
+void test('formatValue is %v', () => {
   assert.equal(formatValue(1e21), '1e+21');
   assert.equal(formatValue(null), '<nil>');
   assert.equal(formatValue(new Map()), 'map[]');
 });
 
-test('typeName is %T', () => {
+void test('typeName is %T', () => {
   assert.equal(typeName(new GoTyped('[]string', ['a'])), '[]string');
   assert.equal(typeName(new GoTyped('map[string]string', null)), 'map[string]string');
 });
 
-test('strconv helpers', () => {
+void test('strconv helpers', () => {
   assert.equal(quote('\u2028x'), '"\\u2028x"');
   assert.equal(quoteRune(0xd800), "'�'");
   assert.equal(formatFloat(0.1, 'e', -1, 32), '1e-01');
   assert.equal(formatFloat(1 / 3, 'f', 20), '0.33333333333333331483');
 });
 
-test('map keys sort by UTF-8 bytes, not UTF-16 units', () => {
+void test('map keys sort by UTF-8 bytes, not UTF-16 units', () => {
   assert.ok(compareGoStrings('\uffff', '😀') < 0);
   assert.equal(
     sprintf('%v', [

@@ -72,7 +72,7 @@ function run(c: GoldenCase): string {
   return sprintf(c.format ?? '', args);
 }
 
-test(`fmt matches Go on ${cases.length} recorded cases`, () => {
+void test(`fmt matches Go on ${cases.length} recorded cases`, () => {
   const failures: string[] = [];
   for (const c of cases) {
     const got = run(c);
