@@ -49,7 +49,11 @@ const isIntegration = (file: string): boolean => /^test[/\\](integration|e2e)[/\
 function selectFiles(args: string[]): string[] {
   const explicit = args.filter((a) => !a.startsWith('--'));
   if (explicit.length > 0) return explicit;
-  const all = [...findTests(join(repoRoot, 'src')), ...findTests(join(repoRoot, 'test')), ...findTests(join(repoRoot, 'demo-app', 'src'))];
+  const all = [
+    ...findTests(join(repoRoot, 'src')),
+    ...findTests(join(repoRoot, 'test')),
+    ...findTests(join(repoRoot, 'demo-app', 'src')),
+  ];
   if (args.includes('--unit')) return all.filter((f) => !isIntegration(f));
   if (args.includes('--integration')) return all.filter(isIntegration);
   return all;

@@ -48,7 +48,8 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
   }
   if (name === '--version') return dispatch(['version'], io);
   const command = commands.find((c) => c.name === name);
-  if (!command) throw new UsageError(`unknown command "${name}"; run \`ferry --help\` for the list`);
+  if (!command)
+    throw new UsageError(`unknown command "${name}"; run \`ferry --help\` for the list`);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
     return 0;
@@ -62,7 +63,7 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
  */
 export async function main(argv: readonly string[], io?: CommandIO): Promise<number> {
   const owned = io ? undefined : defaultIO();
-  const effective = io ?? owned!.io;
+  const effective = io ?? (owned as { io: CommandIO }).io;
   try {
     return await dispatch(argv, effective);
   } catch (error) {
@@ -70,7 +71,8 @@ export async function main(argv: readonly string[], io?: CommandIO): Promise<num
       effective.stderr.write(`ferry: ${error.message}\n`);
       return error.exitCode;
     }
-    const detail = effective.env['FERRY_DEBUG'] && error instanceof Error ? `\n${error.stack ?? ''}` : '';
+    const detail =
+      effective.env['FERRY_DEBUG'] && error instanceof Error ? `\n${error.stack ?? ''}` : '';
     const message = error instanceof Error ? error.message : String(error);
     effective.stderr.write(`ferry: internal error: ${message}${detail}\n`);
     return 70;

@@ -20,7 +20,9 @@ if (action === 'up' && running()) {
 } else if (action === 'up') {
   stopTestEnv();
   const env = await startTestEnv(log);
-  log(`KUBECONFIG=${env.kubeconfig} VAULT_ADDR=${env.vaultAddr} AWS_ENDPOINT_URL=${env.awsEndpointUrl}`);
+  log(
+    `KUBECONFIG=${env.kubeconfig} VAULT_ADDR=${env.vaultAddr} AWS_ENDPOINT_URL=${env.awsEndpointUrl}`,
+  );
   log('source .testenv/env to use them from a shell; `npm run testenv:down` stops them');
 } else if (action === 'down') {
   stopTestEnv();

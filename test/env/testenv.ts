@@ -111,14 +111,22 @@ async function probeOnce({ url, token, ca }: Probe): Promise<number> {
   });
 }
 
-async function waitHealthy(name: string, probe: Probe, pid: number, timeoutMs = 90_000): Promise<void> {
+async function waitHealthy(
+  name: string,
+  probe: Probe,
+  pid: number,
+  timeoutMs = 90_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if ((await probeOnce(probe)) === 200) return;
-    if (!isAlive(pid)) throw new Error(`${name} exited during start; see .testenv/logs/${name}.log`);
+    if (!isAlive(pid))
+      throw new Error(`${name} exited during start; see .testenv/logs/${name}.log`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${name} was not healthy at ${probe.url} within ${timeoutMs / 1000}s; see .testenv/logs/${name}.log`);
+  throw new Error(
+    `${name} was not healthy at ${probe.url} within ${timeoutMs / 1000}s; see .testenv/logs/${name}.log`,
+  );
 }
 
 function isAlive(pid: number): boolean {
@@ -156,16 +164,21 @@ async function startKube(tools: Tools, dirs: { data: string; logs: string }, pid
   const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
   const etcdUrl = `http://127.0.0.1:${etcdClient}`;
   pids.push(
-    launch('etcd', tools.etcd, [
-      `--data-dir=${join(dirs.data, 'etcd')}`,
-      `--listen-client-urls=${etcdUrl}`,
-      `--advertise-client-urls=${etcdUrl}`,
-      `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-      `--initial-cluster=default=http://127.0.0.1:${etcdPeer}`,
-      '--listen-metrics-urls=',
-      '--unsafe-no-fsync=true',
-    ], dirs.logs),
+    launch(
+      'etcd',
+      tools.etcd,
+      [
+        `--data-dir=${join(dirs.data, 'etcd')}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-cluster=default=http://127.0.0.1:${etcdPeer}`,
+        '--listen-metrics-urls=',
+        '--unsafe-no-fsync=true',
+      ],
+      dirs.logs,
+    ),
   );
   await waitHealthy('etcd', { url: `${etcdUrl}/health` }, pids.at(-1)!);
 
@@ -181,23 +194,28 @@ async function startKube(tools: Tools, dirs: { data: string; logs: string }, pid
   writeFileSync(tokenFile, `${token},ferry-test-admin,ferry-test-admin,"system:masters"\n`);
   const server = `https://127.0.0.1:${apiPort}`;
   pids.push(
-    launch('kube-apiserver', tools.kubeApiserver, [
-      `--etcd-servers=${etcdUrl}`,
-      `--cert-dir=${certDir}`,
-      `--secure-port=${apiPort}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      '--service-cluster-ip-range=10.0.0.0/24',
-      '--authorization-mode=RBAC',
-      `--token-auth-file=${tokenFile}`,
-      `--service-account-issuer=${server}`,
-      `--service-account-key-file=${saPub}`,
-      `--service-account-signing-key-file=${saKey}`,
-      '--disable-admission-plugins=ServiceAccount',
-      '--allow-privileged=true',
-      '--enable-priority-and-fairness=false',
-      '--profiling=false',
-    ], dirs.logs),
+    launch(
+      'kube-apiserver',
+      tools.kubeApiserver,
+      [
+        `--etcd-servers=${etcdUrl}`,
+        `--cert-dir=${certDir}`,
+        `--secure-port=${apiPort}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        '--service-cluster-ip-range=10.0.0.0/24',
+        '--authorization-mode=RBAC',
+        `--token-auth-file=${tokenFile}`,
+        `--service-account-issuer=${server}`,
+        `--service-account-key-file=${saPub}`,
+        `--service-account-signing-key-file=${saKey}`,
+        '--disable-admission-plugins=ServiceAccount',
+        '--allow-privileged=true',
+        '--enable-priority-and-fairness=false',
+        '--profiling=false',
+      ],
+      dirs.logs,
+    ),
   );
   const caFile = join(certDir, 'apiserver.crt');
   const apiPid = pids.at(-1)!;
@@ -205,26 +223,39 @@ async function startKube(tools: Tools, dirs: { data: string; logs: string }, pid
   while (!existsSync(caFile) && Date.now() < deadline && isAlive(apiPid)) {
     await new Promise((r) => setTimeout(r, 200));
   }
-  await waitHealthy('kube-apiserver', { url: `${server}/readyz`, token, ca: readFileSync(caFile) }, apiPid);
+  await waitHealthy(
+    'kube-apiserver',
+    { url: `${server}/readyz`, token, ca: readFileSync(caFile) },
+    apiPid,
+  );
   const kubeconfig = join(testEnvDir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigYaml(server, caFile, token), { mode: 0o600 });
 
   const kcmPort = await freePort();
   pids.push(
-    launch('kube-controller-manager', tools.kubeControllerManager, [
-      `--kubeconfig=${kubeconfig}`,
-      `--authentication-kubeconfig=${kubeconfig}`,
-      `--authorization-kubeconfig=${kubeconfig}`,
-      '--bind-address=127.0.0.1',
-      `--secure-port=${kcmPort}`,
-      `--cert-dir=${join(dirs.data, 'kcm-certs')}`,
-      `--service-account-private-key-file=${saKey}`,
-      `--root-ca-file=${caFile}`,
-      '--leader-elect=false',
-      '--controllers=namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,root-ca-certificate-publisher-controller,clusterrole-aggregation-controller',
-    ], dirs.logs),
+    launch(
+      'kube-controller-manager',
+      tools.kubeControllerManager,
+      [
+        `--kubeconfig=${kubeconfig}`,
+        `--authentication-kubeconfig=${kubeconfig}`,
+        `--authorization-kubeconfig=${kubeconfig}`,
+        '--bind-address=127.0.0.1',
+        `--secure-port=${kcmPort}`,
+        `--cert-dir=${join(dirs.data, 'kcm-certs')}`,
+        `--service-account-private-key-file=${saKey}`,
+        `--root-ca-file=${caFile}`,
+        '--leader-elect=false',
+        '--controllers=namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,root-ca-certificate-publisher-controller,clusterrole-aggregation-controller',
+      ],
+      dirs.logs,
+    ),
   );
-  await waitHealthy('kube-controller-manager', { url: `https://127.0.0.1:${kcmPort}/healthz` }, pids.at(-1)!);
+  await waitHealthy(
+    'kube-controller-manager',
+    { url: `https://127.0.0.1:${kcmPort}/healthz` },
+    pids.at(-1)!,
+  );
   return { kubeconfig, server, token, caFile };
 }
 
@@ -233,12 +264,12 @@ async function startOpenBao(tools: Tools, logs: string, pids: number[]) {
   const token = randomBytes(16).toString('hex');
   const port = await freePort();
   pids.push(
-    launch('openbao', tools.bao, [
-      'server',
-      '-dev',
-      `-dev-root-token-id=${token}`,
-      `-dev-listen-address=127.0.0.1:${port}`,
-    ], logs),
+    launch(
+      'openbao',
+      tools.bao,
+      ['server', '-dev', `-dev-root-token-id=${token}`, `-dev-listen-address=127.0.0.1:${port}`],
+      logs,
+    ),
   );
   const addr = `http://127.0.0.1:${port}`;
   await waitHealthy('openbao', { url: `${addr}/v1/sys/health` }, pids.at(-1)!);
@@ -308,7 +339,9 @@ export async function startTestEnv(log: Log = () => undefined): Promise<TestEnv>
       binaries: { bao: tools.bao, kubeApiserver: tools.kubeApiserver, etcd: tools.etcd },
     };
     writeEnvFile(env);
-    log(`test servers started in ${((Date.now() - started) / 1000).toFixed(1)}s: ${describeVersions(env)}`);
+    log(
+      `test servers started in ${((Date.now() - started) / 1000).toFixed(1)}s: ${describeVersions(env)}`,
+    );
     return env;
   } catch (error) {
     stopPids(pids);
@@ -371,7 +404,10 @@ export function loadTestEnv(): TestEnv {
       : {};
   const get = (key: string): string => {
     const value = source[key];
-    if (!value) throw new Error(`test servers are not running (missing ${key}); run \`npm run testenv:up\` or \`npm test\``);
+    if (!value)
+      throw new Error(
+        `test servers are not running (missing ${key}); run \`npm run testenv:up\` or \`npm test\``,
+      );
     return value;
   };
   return {

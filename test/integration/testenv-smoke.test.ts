@@ -14,7 +14,11 @@ function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -54,7 +58,9 @@ describe('kube-apiserver + etcd + kube-controller-manager', () => {
               schema: {
                 openAPIV3Schema: {
                   type: 'object',
-                  properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+                  properties: {
+                    spec: { type: 'object', properties: { size: { type: 'integer' } } },
+                  },
                 },
               },
             },
@@ -64,13 +70,20 @@ describe('kube-apiserver + etcd + kube-controller-manager', () => {
     });
     await eventually('CRD Established', async () => {
       const crd = await ext.readCustomResourceDefinition({ name: `widgets.${group}` });
-      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
+        ? true
+        : undefined;
     });
 
     // Established can precede the moment the new REST endpoint serves; wait for a list to work.
     await eventually('custom resource endpoint', async () => {
       try {
-        await custom.listNamespacedCustomObject({ group, version: 'v1', namespace: ns, plural: 'widgets' });
+        await custom.listNamespacedCustomObject({
+          group,
+          version: 'v1',
+          namespace: ns,
+          plural: 'widgets',
+        });
         return true;
       } catch {
         return undefined;
@@ -85,7 +98,7 @@ describe('kube-apiserver + etcd + kube-controller-manager', () => {
         seen.push(`${phase}:${obj.metadata?.name ?? ''}`);
       },
       (err: unknown) => {
-        if (err) seen.push(`error:${String(err)}`);
+        if (err) seen.push(`error:${err instanceof Error ? err.message : 'unknown'}`);
       },
     );
     try {
@@ -94,9 +107,16 @@ describe('kube-apiserver + etcd + kube-controller-manager', () => {
         version: 'v1',
         namespace: ns,
         plural: 'widgets',
-        body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 3 } },
+        body: {
+          apiVersion: `${group}/v1`,
+          kind: 'Widget',
+          metadata: { name: 'w1' },
+          spec: { size: 3 },
+        },
       });
-      await eventually('watch event', async () => (seen.includes('ADDED:w1') ? true : undefined));
+      await eventually('watch event', () =>
+        Promise.resolve(seen.includes('ADDED:w1') ? true : undefined),
+      );
       const got = (await custom.getNamespacedCustomObject({
         group,
         version: 'v1',
@@ -115,17 +135,22 @@ describe('kube-apiserver + etcd + kube-controller-manager', () => {
     const authn = kc.makeApiClient(k8s.AuthenticationV1Api);
     const ns = uniqueName('smoke');
     await core.createNamespace({ body: { metadata: { name: ns } } });
-    await core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: 'reader' } } });
+    await core.createNamespacedServiceAccount({
+      namespace: ns,
+      body: { metadata: { name: 'reader' } },
+    });
     const tr = await core.createNamespacedServiceAccountToken({
       name: 'reader',
       namespace: ns,
       body: { spec: { audiences: ['ferry-test'], expirationSeconds: 600 } },
     });
     const token = tr.status?.token;
-    assert.ok(token && token.split('.').length === 3, 'a JWT');
-    const review = await authn.createTokenReview({ body: { spec: { token, audiences: ['ferry-test'] } } });
+    assert.ok(token?.split('.').length === 3, 'a JWT');
+    const review = await authn.createTokenReview({
+      body: { spec: { token, audiences: ['ferry-test'] } },
+    });
     assert.equal(review.status?.authenticated, true);
-    assert.equal(review.status?.user?.username, `system:serviceaccount:${ns}:reader`);
+    assert.equal(review.status?.user.username, `system:serviceaccount:${ns}:reader`);
     const forged = await authn.createTokenReview({ body: { spec: { token: `${token}x` } } });
     assert.notEqual(forged.status?.authenticated, true);
   });
@@ -134,13 +159,18 @@ describe('kube-apiserver + etcd + kube-controller-manager', () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const ns = uniqueName('smoke');
     await core.createNamespace({ body: { metadata: { name: ns } } });
-    const owner = await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'owner' } } });
+    const owner = await core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'owner' } },
+    });
     await core.createNamespacedSecret({
       namespace: ns,
       body: {
         metadata: {
           name: 'owned',
-          ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid! }],
+          ownerReferences: [
+            { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid! },
+          ],
         },
         stringData: { k: 'v' },
       },
@@ -148,14 +178,18 @@ describe('kube-apiserver + etcd + kube-controller-manager', () => {
     const before = await core.readNamespacedSecret({ name: 'owned', namespace: ns });
     assert.equal(before.metadata?.ownerReferences?.[0]?.uid, owner.metadata!.uid);
     await core.deleteNamespacedConfigMap({ name: 'owner', namespace: ns });
-    await eventually('owned Secret to be garbage-collected', async () => {
-      try {
-        await core.readNamespacedSecret({ name: 'owned', namespace: ns });
-        return undefined;
-      } catch (error) {
-        return (error as { code?: number }).code === 404 ? true : undefined;
-      }
-    }, 60_000);
+    await eventually(
+      'owned Secret to be garbage-collected',
+      async () => {
+        try {
+          await core.readNamespacedSecret({ name: 'owned', namespace: ns });
+          return undefined;
+        } catch (error) {
+          return (error as { code?: number }).code === 404 ? true : undefined;
+        }
+      },
+      60_000,
+    );
   });
 });
 
@@ -170,11 +204,15 @@ describe('OpenBao dev server', () => {
 
   it('writes and reads KV v2 and answers 404 for a missing path', async () => {
     const path = uniqueName('smoke');
-    const write = await bao('POST', `secret/data/${path}`, { data: { username: 'app', port: 5432 } });
+    const write = await bao('POST', `secret/data/${path}`, {
+      data: { username: 'app', port: 5432 },
+    });
     assert.equal(write.status, 200);
     const read = await bao('GET', `secret/data/${path}`);
     assert.equal(read.status, 200);
-    const body = (await read.json()) as { data: { data: Record<string, unknown>; metadata: { version: number } } };
+    const body = (await read.json()) as {
+      data: { data: Record<string, unknown>; metadata: { version: number } };
+    };
     assert.deepEqual(body.data.data, { username: 'app', port: 5432 });
     assert.equal(body.data.metadata.version, 1);
     const missing = await bao('GET', `secret/data/${path}-missing`);
