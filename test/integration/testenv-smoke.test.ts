@@ -150,7 +150,7 @@ describe('kube-apiserver + etcd + kube-controller-manager', () => {
       body: { spec: { token, audiences: ['ferry-test'] } },
     });
     assert.equal(review.status?.authenticated, true);
-    assert.equal(review.status?.user.username, `system:serviceaccount:${ns}:reader`);
+    assert.equal(review.status.user?.username, `system:serviceaccount:${ns}:reader`);
     const forged = await authn.createTokenReview({ body: { spec: { token: `${token}x` } } });
     assert.notEqual(forged.status?.authenticated, true);
   });
