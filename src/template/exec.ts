@@ -99,9 +99,11 @@ function isHexInt(s: string): boolean {
 /** Runs `tpl` with `data` as dot; returns the output or throws TemplateError. */
 export function executeTemplate(tpl: Executable, data: GoValue, cfg: ExecConfig): string {
   const root = tpl.lookupTree(tpl.name);
-  const state: State = new State(tpl, cfg, data);
+  // reflect.ValueOf(nil) is the invalid value, not a nil interface.
+  const dot: Val = data === null ? undefined : data;
+  const state: State = new State(tpl, cfg, dot);
   if (root === undefined) state.errorf(`${goQuote(tpl.name)} is an incomplete or empty template`);
-  state.walk(data, root);
+  state.walk(dot, root);
   return state.out;
 }
 
@@ -119,7 +121,7 @@ class State {
   constructor(
     private readonly tpl: Executable,
     private readonly cfg: ExecConfig,
-    data: GoValue,
+    data: Val,
   ) {
     this.name = tpl.name;
     this.vars = [{ name: '$', value: data, iface: false }];
