@@ -1,5 +1,7 @@
 import type { Command } from '../command.ts';
+import { crdsCommand } from './crds.ts';
+import { validateCommand } from './validate.ts';
 import { versionCommand } from './version.ts';
 
 /** Every sub-command, in the order `ferry --help` lists them. */
-export const commands: readonly Command[] = [versionCommand];
+export const commands: readonly Command[] = [validateCommand, crdsCommand, versionCommand];

@@ -1,0 +1,195 @@
+import { parseGoDurationNs } from '../duration.ts';
+import type { IssueList, Segments } from '../issues.ts';
+import type {
+  ClusterSecretStoreCondition,
+  OpenBaoProvider,
+  SecretKeySelector,
+  SecretStoreSpec,
+  ServiceAccountSelector,
+  VaultProvider,
+} from '../types.ts';
+import { VAULT_AUTH_METHODS } from '../types.ts';
+import { checkDuration, checkLabelSelector, goRegexpError } from './common.ts';
+
+/** Where the store sits, for ESO's referent rules (`esutils.ValidateReferentSecretSelector`). */
+export interface StoreScope {
+  cluster: boolean;
+  namespace: string | undefined;
+}
+
+const NAMESPACE_NOT_ALLOWED =
+  'namespace should either be empty or match the namespace of the SecretStore for a namespaced SecretStore';
+
+function checkRef(
+  ref: SecretKeySelector | ServiceAccountSelector | undefined,
+  scope: StoreScope,
+  at: Segments,
+  out: IssueList,
+): void {
+  if (!ref || scope.cluster || ref.namespace === undefined) return;
+  if (ref.namespace !== scope.namespace) out.error([...at, 'namespace'], NAMESPACE_NOT_ALLOWED);
+}
+
+/** ESO's store webhook rules (`secretstore_validator.go`) plus the provider's ValidateStore. */
+export function checkSecretStoreSpec(
+  spec: SecretStoreSpec,
+  scope: StoreScope,
+  at: Segments,
+  out: IssueList,
+): void {
+  (spec.conditions ?? []).forEach((c, ci) => {
+    checkCondition(c, ci, [...at, 'conditions', ci], out);
+  });
+  if (!scope.cluster && spec.conditions !== undefined && spec.conditions.length > 0) {
+    out.warn(
+      [...at, 'conditions'],
+      'conditions only apply to a ClusterSecretStore and are ignored here',
+    );
+  }
+  checkRefreshInterval(spec.refreshInterval, [...at, 'refreshInterval'], out);
+  checkDuration(spec.retrySettings?.retryInterval, [...at, 'retrySettings', 'retryInterval'], out);
+  const provider = spec.provider;
+  if (provider.vault) checkVault(provider.vault, scope, [...at, 'provider', 'vault'], out);
+  if (provider.openBao) checkOpenBao(provider.openBao, [...at, 'provider', 'openBao'], out);
+  if (provider.fake) {
+    provider.fake.data.forEach((d, i) => {
+      if (d.key === '')
+        out.error([...at, 'provider', 'fake', 'data', i, 'key'], `key must be set in data ${i}`);
+    });
+  }
+}
+
+function checkCondition(
+  c: ClusterSecretStoreCondition,
+  ci: number,
+  at: Segments,
+  out: IssueList,
+): void {
+  checkLabelSelector(c.namespaceSelector, [...at, 'namespaceSelector'], out);
+  (c.namespaceRegexes ?? []).forEach((r, ri) => {
+    const problem = goRegexpError(r);
+    if (problem !== undefined) {
+      out.error(
+        [...at, 'namespaceRegexes', ri],
+        `failed to compile ${ri}th namespace regex in ${ci}th condition: ${problem}`,
+      );
+    }
+  });
+}
+
+function checkRefreshInterval(
+  value: number | string | undefined,
+  at: Segments,
+  out: IssueList,
+): void {
+  if (typeof value === 'number' && value < 0)
+    out.error(at, `invalid refreshInterval ${value}: must not be negative`);
+  if (typeof value !== 'string') return;
+  try {
+    if (parseGoDurationNs(value) < 0n)
+      out.error(at, `invalid refreshInterval ${JSON.stringify(value)}: must not be negative`);
+  } catch (e) {
+    out.error(
+      at,
+      `invalid refreshInterval ${JSON.stringify(value)}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
+function checkVault(vault: VaultProvider, scope: StoreScope, at: Segments, out: IssueList): void {
+  const auth = vault.auth;
+  if (auth) {
+    const a = [...at, 'auth'];
+    const set = VAULT_AUTH_METHODS.filter((m) => auth[m] !== undefined);
+    if (set.length > 1)
+      out.warn(
+        a,
+        `more than one auth method is set (${set.join(', ')}); only ${set[0] ?? ''} is used`,
+      );
+    checkVaultAuthRefs(vault, scope, a, out);
+    if (auth.appRole && !auth.appRole.roleId && !auth.appRole.roleRef) {
+      out.error(
+        [...a, 'appRole'],
+        'invalid Auth.AppRole: neither `roleId` nor `roleRef` was supplied',
+      );
+    }
+    if (auth.jwt && !auth.jwt.secretRef && !auth.jwt.kubernetesServiceAccountToken) {
+      out.error(
+        [...a, 'jwt'],
+        'neither `secretRef` nor `kubernetesServiceAccountToken` was supplied as token source for jwt authentication',
+      );
+    }
+  }
+  const tls = vault.tls;
+  if (tls && (tls.certSecretRef === undefined) !== (tls.keySecretRef === undefined)) {
+    out.error(
+      [...at, 'tls'],
+      'when provided, both ClientTLS.ClientCert and ClientTLS.SecretRef should be provided',
+    );
+  }
+  checkRef(tls?.certSecretRef, scope, [...at, 'tls', 'certSecretRef'], out);
+  checkRef(tls?.keySecretRef, scope, [...at, 'tls', 'keySecretRef'], out);
+  if (vault.checkAndSet?.required === true && vault.version === 'v1') {
+    out.error([...at, 'checkAndSet'], 'checkAndSet is not supported with Vault KV version v1');
+  }
+  if (vault.caBundle !== undefined && vault.caProvider !== undefined) {
+    out.warn([...at, 'caProvider'], 'caBundle and caProvider are both set; both are trusted');
+  }
+}
+
+function checkVaultAuthRefs(
+  vault: VaultProvider,
+  scope: StoreScope,
+  a: Segments,
+  out: IssueList,
+): void {
+  const auth = vault.auth ?? {};
+  const refs: [SecretKeySelector | ServiceAccountSelector | undefined, Segments][] = [
+    [auth.tokenSecretRef, [...a, 'tokenSecretRef']],
+    [auth.appRole?.secretRef, [...a, 'appRole', 'secretRef']],
+    [auth.appRole?.roleRef, [...a, 'appRole', 'roleRef']],
+    [auth.kubernetes?.secretRef, [...a, 'kubernetes', 'secretRef']],
+    [auth.kubernetes?.serviceAccountRef, [...a, 'kubernetes', 'serviceAccountRef']],
+    [auth.ldap?.secretRef, [...a, 'ldap', 'secretRef']],
+    [auth.userPass?.secretRef, [...a, 'userPass', 'secretRef']],
+    [auth.jwt?.secretRef, [...a, 'jwt', 'secretRef']],
+    [
+      auth.jwt?.kubernetesServiceAccountToken?.serviceAccountRef,
+      [...a, 'jwt', 'kubernetesServiceAccountToken', 'serviceAccountRef'],
+    ],
+    [auth.cert?.clientCert, [...a, 'cert', 'clientCert']],
+    [auth.cert?.secretRef, [...a, 'cert', 'secretRef']],
+    [auth.iam?.jwt?.serviceAccountRef, [...a, 'iam', 'jwt', 'serviceAccountRef']],
+    [auth.iam?.secretRef?.accessKeyIDSecretRef, [...a, 'iam', 'secretRef', 'accessKeyIDSecretRef']],
+    [
+      auth.iam?.secretRef?.secretAccessKeySecretRef,
+      [...a, 'iam', 'secretRef', 'secretAccessKeySecretRef'],
+    ],
+    [
+      auth.iam?.secretRef?.sessionTokenSecretRef,
+      [...a, 'iam', 'secretRef', 'sessionTokenSecretRef'],
+    ],
+  ];
+  for (const [ref, at] of refs) checkRef(ref, scope, at, out);
+}
+
+function checkOpenBao(bao: OpenBaoProvider, at: Segments, out: IssueList): void {
+  if (bao.caBundle !== undefined && bao.caProvider !== undefined) {
+    out.error(at, 'at most one of caBundle and caProvider may be set');
+  }
+  const auth = bao.auth;
+  if (!auth) return;
+  const set = (['appRole', 'tokenSecretRef', 'userPass'] as const).filter(
+    (m) => auth[m] !== undefined,
+  );
+  if (set.length !== 1) {
+    out.error(
+      [...at, 'auth'],
+      `exactly one of appRole, tokenSecretRef or userPass must be set, found ${set.length}`,
+    );
+  }
+  const appRole = auth.appRole;
+  if (appRole && (appRole.roleId !== undefined) === (appRole.roleRef !== undefined)) {
+    out.error([...at, 'auth', 'appRole'], 'exactly one of roleId or roleRef must be set');
+  }
+}
