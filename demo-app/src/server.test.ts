@@ -65,7 +65,12 @@ before(async () => {
   const server = createDemoServer({ config, env: () => env, log: (l) => logs.push(l) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () => new Promise((r) => server.close(() => r()));
+  close = () =>
+    new Promise((r) =>
+      server.close(() => {
+        r();
+      }),
+    );
 });
 
 after(async () => {

@@ -58,23 +58,29 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: DemoDeps):
     send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
     return;
   }
-  if (path === '/healthz') return send(res, 200, 'text/plain; charset=utf-8', 'ok\n');
-  if (path === '/') return send(res, 200, 'text/html; charset=utf-8', renderHome());
+  if (path === '/healthz') {
+    send(res, 200, 'text/plain; charset=utf-8', 'ok\n');
+    return;
+  }
+  if (path === '/') {
+    send(res, 200, 'text/html; charset=utf-8', renderHome());
+    return;
+  }
   const type = staticFiles[path];
   if (type) {
     const file = new URL(`.${path}`, import.meta.url);
-    return send(res, 200, type, await readFile(file));
+    send(res, 200, type, await readFile(file));
+    return;
   }
   const viewName = path.startsWith('/api/') ? path.slice(5) : path.slice(1);
-  if (!views.has(viewName)) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  if (!views.has(viewName)) {
+    send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    return;
+  }
   const view = await buildView(viewName as ViewName, deps.env(), deps.config);
   if (path.startsWith('/api/')) {
-    return send(
-      res,
-      200,
-      'application/json',
-      apiBody(view, url.searchParams.get('reveal') === 'true'),
-    );
+    send(res, 200, 'application/json', apiBody(view, url.searchParams.get('reveal') === 'true'));
+    return;
   }
   send(res, 200, 'text/html; charset=utf-8', renderView(view));
 }
