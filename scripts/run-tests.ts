@@ -115,7 +115,7 @@ async function main(): Promise<number> {
   try {
     log(`running ${files.length} test files`);
     const code = await runNodeTest(files, extraEnv);
-    const env = started ?? runningEnv();
+    const env = files.some(isIntegration) ? (started ?? runningEnv()) : undefined;
     if (env) log(`ran against ${describeVersions(env)}`);
     return code;
   } finally {
