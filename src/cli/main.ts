@@ -25,6 +25,11 @@ function defaultIO(): { io: CommandIO; dispose: () => void } {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // `ferry crds | head` closes the pipe early: that is a normal end, not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return {
     io: {
       stdout: process.stdout,
