@@ -1,0 +1,81 @@
+/**
+ * Shares identical remote reads: while a read for a key is in flight, or until the entry ages
+ * out, every caller gets the same result. One instance per refresh window (DESIGN.md: "one read
+ * per (store, key, version) per refresh window"); the caller owns it, nothing here is global.
+ */
+
+export interface CoalescerOptions {
+  /** Keep settled results this long (ms). 0 (default) shares only in-flight reads. */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+interface Entry {
+  promise: Promise<unknown>;
+  settledAt?: number;
+}
+
+export class Coalescer {
+  readonly #entries = new Map<string, Entry>();
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+
+  constructor(options: CoalescerOptions = {}) {
+    this.#ttlMs = options.ttlMs ?? 0;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Runs `read` unless an equal read is in flight or fresh; failures are never kept. */
+  run<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const hit = this.#entries.get(key);
+    if (hit && (hit.settledAt === undefined || this.#now() - hit.settledAt < this.#ttlMs)) {
+      return hit.promise as Promise<T>;
+    }
+    const entry: Entry = { promise: Promise.resolve() };
+    const promise = read().then(
+      (value) => {
+        if (this.#ttlMs > 0) entry.settledAt = this.#now();
+        else this.#forget(key, entry);
+        return value;
+      },
+      (error: unknown) => {
+        this.#forget(key, entry);
+        throw error;
+      },
+    );
+    entry.promise = promise;
+    this.#entries.set(key, entry);
+    return promise;
+  }
+
+  /** Number of entries held (in flight or fresh). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  #forget(key: string, entry: Entry): void {
+    if (this.#entries.get(key) === entry) this.#entries.delete(key);
+  }
+}
+
+/** The coalescing key of a read: operation, store, and every field that changes the answer. */
+export function readKey(parts: { op: string; store: string; ref: object }): string {
+  return JSON.stringify([parts.op, parts.store, canonical(parts.ref)]);
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
