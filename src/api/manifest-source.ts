@@ -98,12 +98,14 @@ export function parseManifests(text: string): ParsedSource {
   const errors: SourceError[] = [];
   list.forEach((doc, documentIndex) => {
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const p = lines.linePos(e.pos[0]);
+      // Later errors in a broken document are mostly echoes of the first one.
+      const first = doc.errors[0];
+      if (first) {
+        const p = lines.linePos(first.pos[0]);
         errors.push({
           documentIndex,
           position: { line: p.line, col: p.col },
-          message: e.message.split('\n')[0] ?? e.message,
+          message: first.message.split('\n')[0] ?? first.message,
         });
       }
       return;

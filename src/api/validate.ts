@@ -3,6 +3,7 @@ import { IssueList } from './issues.ts';
 import type { Issue } from './issues.ts';
 import { findKind, GROUP, KINDS, objectSchema } from './kinds.ts';
 import type { KindInfo } from './kinds.ts';
+import type { Schema } from './schema.ts';
 import { isPlainObject } from './rules/common.ts';
 import { checkExternalSecretSpec } from './rules/externalsecret.ts';
 import {
@@ -108,11 +109,10 @@ export function validateManifest(obj: unknown): Issue[] {
   checkMetadata(obj, out);
   const defaulted = applySchemaDefaults(obj);
   const schema = objectSchema(kind.info);
-  // metadata is the API server's business (checked above), not part of our schema.
-  schema.properties = {
-    ...schema.properties,
-    metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-  };
+  // metadata is the API server's business (checked above); status goes through the status
+  // subresource, so the API server drops it from creates and updates.
+  const ignored: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  schema.properties = { ...schema.properties, metadata: ignored, status: ignored };
   validateSchema(defaulted, schema, [], out);
   if (!isPlainObject(defaulted.spec)) {
     out.error(['spec'], 'Required value');
