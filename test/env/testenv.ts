@@ -23,7 +23,8 @@ interface Tools {
   kubeControllerManager: string;
   bao: string;
   motoServer: string;
-  versions: { kubeApiserver: string; etcd: string; openbao: string; moto: string };
+  helm: string;
+  versions: { kubeApiserver: string; etcd: string; openbao: string; moto: string; helm: string };
 }
 
 /** What a test needs to reach the servers. */
@@ -38,7 +39,7 @@ export interface TestEnv {
   pids: number[];
   versions: Tools['versions'];
   /** Absolute paths of the server binaries, for tests that run their own instance. */
-  binaries: { bao: string; kubeApiserver: string; etcd: string };
+  binaries: { bao: string; kubeApiserver: string; etcd: string; helm: string };
 }
 
 type Log = (line: string) => void;
@@ -53,6 +54,11 @@ export function ensureBuilt(log: Log = () => undefined): Tools {
     throw new Error(`test/env/build.sh failed with exit code ${String(result.status)}`);
   }
   log(`test servers built or found in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return JSON.parse(readFileSync(join(testEnvDir, 'tools.json'), 'utf8')) as Tools;
+}
+
+/** The tool paths the last build wrote (run `ensureBuilt` or `npm test` first). */
+export function readTools(): Tools {
   return JSON.parse(readFileSync(join(testEnvDir, 'tools.json'), 'utf8')) as Tools;
 }
 
@@ -336,7 +342,12 @@ export async function startTestEnv(log: Log = () => undefined): Promise<TestEnv>
       awsEndpointUrl: moto,
       pids,
       versions: tools.versions,
-      binaries: { bao: tools.bao, kubeApiserver: tools.kubeApiserver, etcd: tools.etcd },
+      binaries: {
+        bao: tools.bao,
+        kubeApiserver: tools.kubeApiserver,
+        etcd: tools.etcd,
+        helm: tools.helm,
+      },
     };
     writeEnvFile(env);
     log(
