@@ -1,0 +1,108 @@
+/** encoding/base64 and encoding/base32 (standard alphabets, padded) with Go's error texts. */
+import { FuncError } from '../../value.ts';
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function corrupt(kind: string, at: number): FuncError {
+  return new FuncError(`illegal ${kind} data at input byte ${at}`);
+}
+
+const isNL = (c: number | undefined): boolean => c === 0x0a || c === 0x0d;
+
+/** One 4-character quantum of base64.StdEncoding.DecodeString (strict padding, \r\n skipped). */
+function quantum(src: Buffer, start: number, dst: number[]): number {
+  const buf = [0, 0, 0, 0];
+  let si = start;
+  let dlen = 4;
+  for (let j = 0; j < 4; j++) {
+    if (si === src.length) {
+      if (j === 0) return si;
+      throw corrupt('base64', si - j);
+    }
+    const c = src[si++] ?? 0;
+    const v = B64.indexOf(String.fromCharCode(c));
+    if (v >= 0 && c < 0x80) {
+      buf[j] = v;
+      continue;
+    }
+    if (isNL(c)) {
+      j--;
+      continue;
+    }
+    if (c !== 0x3d || j < 2) throw corrupt('base64', si - 1);
+    if (j === 2) {
+      while (si < src.length && isNL(src[si])) si++;
+      if (si === src.length) throw corrupt('base64', src.length);
+      if (src[si] !== 0x3d) throw corrupt('base64', si - 1);
+      si++;
+    }
+    while (si < src.length && isNL(src[si])) si++;
+    if (si < src.length) throw corrupt('base64', si);
+    dlen = j;
+    break;
+  }
+  const val = ((buf[0] ?? 0) << 18) | ((buf[1] ?? 0) << 12) | ((buf[2] ?? 0) << 6) | (buf[3] ?? 0);
+  const bytes = [(val >> 16) & 0xff, (val >> 8) & 0xff, val & 0xff];
+  dst.push(...bytes.slice(0, dlen - 1));
+  return si;
+}
+
+/** base64.StdEncoding.DecodeString. */
+export function b64decode(s: string): Buffer {
+  const src = Buffer.from(s, 'utf8');
+  const out: number[] = [];
+  let si = 0;
+  while (si < src.length) {
+    const next = quantum(src, si, out);
+    if (next === si) break;
+    si = next;
+  }
+  return Buffer.from(out);
+}
+
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** base32.StdEncoding.EncodeToString. */
+export function b32encode(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; i += 5) {
+    const chunk = [...b.subarray(i, i + 5)];
+    let bits = 0n;
+    for (let k = 0; k < 5; k++) bits = (bits << 8n) | BigInt(chunk[k] ?? 0);
+    const chars = Math.ceil((chunk.length * 8) / 5);
+    for (let k = 0; k < 8; k++) {
+      out += k < chars ? (B32[Number((bits >> BigInt(35 - 5 * k)) & 31n)] ?? '') : '=';
+    }
+  }
+  return out;
+}
+
+/** base32.StdEncoding.DecodeString (strict padding; \r\n skipped). */
+export function b32decode(s: string): Buffer {
+  const src = Buffer.from(s, 'utf8');
+  const idx: number[] = [];
+  for (let i = 0; i < src.length; i++) if (!isNL(src[i])) idx.push(i);
+  const clean = idx.map((i) => String.fromCharCode(src[i] ?? 0)).join('');
+  const out: number[] = [];
+  for (let q = 0; q < clean.length; q += 8) {
+    const group = clean.slice(q, q + 8);
+    if (group.length < 8) throw corrupt('base32', idx[q + group.length - 1] ?? src.length);
+    const pad = group.indexOf('=');
+    const dlen = pad === -1 ? 8 : pad;
+    if (pad !== -1) {
+      if (![2, 4, 5, 7].includes(pad) || !/^=+$/.test(group.slice(pad))) {
+        throw corrupt('base32', idx[q + pad] ?? 0);
+      }
+      if (q + 8 < clean.length) throw corrupt('base32', idx[q + 8] ?? 0);
+    }
+    let bits = 0n;
+    for (let k = 0; k < 8; k++) {
+      const v = k < dlen ? B32.indexOf(group[k] ?? '') : 0;
+      if (v < 0) throw corrupt('base32', idx[q + k] ?? 0);
+      bits = (bits << 5n) | BigInt(v);
+    }
+    const nbytes = Math.floor((dlen * 5) / 8);
+    for (let k = 0; k < nbytes; k++) out.push(Number((bits >> BigInt(32 - 8 * k)) & 0xffn));
+  }
+  return Buffer.from(out);
+}
