@@ -18,7 +18,7 @@ import type {
   TemplateNode,
   VariableNode,
 } from './ast.ts';
-import { N, nodeString } from './ast.ts';
+import { N as nodeTypes, nodeString } from './ast.ts';
 import type { Builtin } from './builtins.ts';
 import { builtins, isTrue, REFLECT_VALUE } from './builtins.ts';
 import type { Val } from './compare.ts';
@@ -39,6 +39,9 @@ import {
 } from './types.ts';
 import type { FuncMap, GoFunc, GoValue } from './value.ts';
 import { GoTyped } from './value.ts';
+
+// Local aliases: module-namespace getters (tsx's interop) are slow in hot paths.
+const N = nodeTypes;
 
 export type MissingKey = 'error' | 'default' | 'invalid' | 'zero';
 
@@ -488,24 +491,19 @@ class State {
       this.resultIface = false;
       return undefined;
     }
-    const typ = recvIface || receiver === null ? EMPTY_INTERFACE : typeName(receiver);
-    if (receiver === null) this.errorf(`nil pointer evaluating ${typ}.${name}`);
+    if (receiver === null) this.errorf(`nil pointer evaluating ${EMPTY_INTERFACE}.${name}`);
     const hasArgs = (f.args !== null && f.args.length > 1) || f.final !== MISSING;
     if (receiver instanceof Map) return this.mapField(f, receiver, EMPTY_INTERFACE, hasArgs);
     if (receiver instanceof GoTyped) {
-      const k = kindOfType(receiver.type);
       const inner = receiver.value;
-      if (
-        k === Kind.Map &&
-        receiver.type.startsWith('map[string]') &&
-        (inner === null || inner instanceof Map)
-      ) {
+      if (receiver.type.startsWith('map[string]') && (inner === null || inner instanceof Map)) {
         return this.mapField(f, inner ?? new Map(), mapElemType(receiver.type), hasArgs);
       }
-      if (k === Kind.Struct && inner instanceof Map && inner.has(name)) {
+      if (kindOfType(receiver.type) === Kind.Struct && inner instanceof Map && inner.has(name)) {
         return this.structField(f, inner.get(name) ?? null, hasArgs);
       }
     }
+    const typ = recvIface ? EMPTY_INTERFACE : typeName(receiver);
     this.errorf(`can't evaluate field ${name} in type ${typ}`);
   }
 

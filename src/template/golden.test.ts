@@ -37,7 +37,7 @@ const defaultData = {
   uni: 'héllo wörld ✓ 𝄞',
   zero: 0,
   neg: -5,
-  big: 12345678901234567890,
+  big: 12345678901234567e3,
   esc: 'a\tb\nc',
 };
 
@@ -46,12 +46,12 @@ const funcs: FuncMap = new Map([
   [
     'fail',
     withSignature({ params: ['string'], result: 'string' }, (s) => {
-      throw new FuncError('boom: ' + String(s));
+      throw new FuncError('boom: ' + (s as string));
     }),
   ],
   [
     'upper',
-    withSignature({ params: ['string'], result: 'string' }, (s) => String(s).toUpperCase()),
+    withSignature({ params: ['string'], result: 'string' }, (s) => (s as string).toUpperCase()),
   ],
   [
     'add',
@@ -69,7 +69,9 @@ const funcs: FuncMap = new Map([
   ],
   [
     'concat',
-    withSignature({ params: ['string'], variadic: true, result: 'string' }, (...a) => a.join('')),
+    withSignature({ params: ['string'], variadic: true, result: 'string' }, (...a) =>
+      (a as string[]).join(''),
+    ),
   ],
   [
     'list',
@@ -84,7 +86,7 @@ const funcs: FuncMap = new Map([
       { params: ['interface {}'], variadic: true, result: 'map[string]interface {}' },
       (...a) => {
         const m = new Map<string, GoValue>();
-        for (let i = 0; i + 1 < a.length; i += 2) m.set(String(a[i]), a[i + 1] ?? null);
+        for (let i = 0; i + 1 < a.length; i += 2) m.set(a[i] as string, a[i + 1] ?? null);
         return m;
       },
     ),

@@ -14,11 +14,14 @@ import type {
   Tree,
   VariableNode,
 } from './ast.ts';
-import { N, nodeString } from './ast.ts';
+import { N as nodeTypes, nodeString } from './ast.ts';
 import { goQuote, isUnicodeSpace, SyntaxError as GoSyntaxError, unquote } from './gostr.ts';
 import type { Item, ItemType } from './lexer.ts';
-import { itemString, Lexer, T } from './lexer.ts';
+import { itemString, Lexer, T as tokenTypes } from './lexer.ts';
 import { newNumber, NumberSyntaxError } from './number.ts';
+
+// Local aliases: module-namespace getters (tsx's interop) are slow in hot paths.
+const N = nodeTypes;
 
 /** Raised inside the parser; converted to TemplateError by parse(). Carries Go's message. */
 export class ParseFailure extends Error {
@@ -48,6 +51,9 @@ interface Shared {
   treeSet: Map<string, Tree>;
   depth: number;
 }
+
+// A local alias: module-namespace getters (tsx's interop) are slow in the hot loop.
+const T = tokenTypes;
 
 const emptyItem: Item = { typ: T.EOF, pos: 0, val: '', line: 0 };
 

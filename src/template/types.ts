@@ -145,6 +145,8 @@ export function canBeNil(t: string): boolean {
 
 /** Element type of a map type name (`map[string]string` → `string`). */
 export function mapElemType(t: string): string {
+  if (t === 'map[string]string') return 'string';
+  if (t === 'map[string]interface {}') return EMPTY_INTERFACE;
   if (!t.startsWith('map[')) return EMPTY_INTERFACE;
   let depth = 0;
   for (let i = 3; i < t.length; i++) {
