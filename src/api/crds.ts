@@ -19,13 +19,14 @@ function versions(info: KindInfo): object[] {
   }
   // ESO lists v1beta1 as not served. Keeping it listed (same schema, never served, never stored) lets
   // Ferry's CRDs replace ESO's on a cluster whose status.storedVersions still names v1beta1.
+  // Everything but the flags matches the served version: the API server insists that per-version
+  // fields (schema, columns, selectable fields) are either identical across versions or per version.
   const legacy = info.legacyVersions.map((name) => ({
+    ...served,
     name,
     served: false,
     storage: false,
     deprecated: true,
-    schema,
-    subresources: { status: {} },
   }));
   return [served, ...legacy];
 }

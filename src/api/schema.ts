@@ -23,6 +23,8 @@ export interface Schema {
   minimum?: number;
   maximum?: number;
   nullable?: boolean;
+  /** Only in the int-or-string pattern the API server requires: `[{type: integer}, {type: string}]`. */
+  anyOf?: Schema[];
   'x-kubernetes-preserve-unknown-fields'?: boolean;
   'x-kubernetes-int-or-string'?: boolean;
   'x-kubernetes-map-type'?: 'atomic' | 'granular';
@@ -127,7 +129,10 @@ export function time(opts?: Common & { nullable?: boolean }): Schema {
 
 /** A Go `intstr.IntOrString`. */
 export function intOrString(opts?: Common): Schema {
-  return withCommon({ 'x-kubernetes-int-or-string': true }, opts);
+  return withCommon(
+    { anyOf: [{ type: 'integer' }, { type: 'string' }], 'x-kubernetes-int-or-string': true },
+    opts,
+  );
 }
 
 /** A Go `[]byte`: base64 text in JSON. */

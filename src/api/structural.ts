@@ -25,6 +25,7 @@ const ALLOWED_KEYS = new Set([
   'x-kubernetes-int-or-string',
   'x-kubernetes-map-type',
   'x-kubernetes-list-type',
+  'anyOf',
 ]);
 
 const TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);
@@ -77,6 +78,17 @@ function checkType(node: Schema, at: string, problems: string[]): void {
   const preserve = node['x-kubernetes-preserve-unknown-fields'] === true;
   if (intOrString && node.type !== undefined) {
     problems.push(`${at}: x-kubernetes-int-or-string must not set a type`);
+  }
+  // The API server accepts anyOf only in this one shape, and needs it on int-or-string nodes.
+  const intOrStringAnyOf =
+    JSON.stringify(node.anyOf) === JSON.stringify([{ type: 'integer' }, { type: 'string' }]);
+  if (node.anyOf !== undefined && !(intOrString && intOrStringAnyOf)) {
+    problems.push(`${at}: anyOf is only allowed as [integer, string] on int-or-string nodes`);
+  }
+  if (intOrString && !intOrStringAnyOf) {
+    problems.push(
+      `${at}: x-kubernetes-int-or-string needs anyOf [{type: integer}, {type: string}]`,
+    );
   }
   if (node.type === undefined) {
     if (!intOrString && !preserve) problems.push(`${at}: must have a type`);
