@@ -3,7 +3,13 @@
  * concurrently and identical reads are coalesced; assembly (assemble.ts) then applies ESO's
  * order and error rules, so the outcome does not depend on which read finished first.
  */
-import type { ExternalSecret, GeneratorRef, SecretStoreRef, StoreKind } from '../api/types.ts';
+import type {
+  ExternalSecret,
+  GeneratorRef,
+  RemoteRef,
+  SecretStoreRef,
+  StoreKind,
+} from '../api/types.ts';
 import type { SecretsClient } from '../providers/provider.ts';
 import type { ByteMap, Fetched, FetchedData } from './assemble.ts';
 import { Coalescer, readKey } from './coalescer.ts';
@@ -37,6 +43,16 @@ function storeId(es: ExternalSecret, ref: ResolvedStoreRef): string {
     : `SecretStore/${es.metadata.namespace ?? ''}/${ref.name}`;
 }
 
+/** The fields that change what a store returns; decoding and conversion happen afterwards. */
+function readIdentity(ref: RemoteRef): object {
+  return {
+    key: ref.key,
+    property: ref.property,
+    version: ref.version,
+    metadataPolicy: ref.metadataPolicy,
+  };
+}
+
 async function settle<T>(read: () => Promise<T>): Promise<Fetched<T>> {
   try {
     return { ok: true, value: await read() };
@@ -65,14 +81,18 @@ export async function fetchProviderData(es: ExternalSecret, deps: FetchDeps): Pr
     const store = resolveStoreRef(es, entry.sourceRef?.storeRef);
     if (entry.find) {
       const find = entry.find;
-      const key = readKey({ op: 'find', store: storeId(es, store), ref: find });
+      const key = readKey({
+        op: 'find',
+        store: storeId(es, store),
+        ref: { path: find.path, name: find.name, tags: find.tags },
+      });
       return settle(async () =>
         cloneMap(await coalescer.run(key, async () => (await client(store)).getAllSecrets(find))),
       );
     }
     if (entry.extract) {
       const ref = entry.extract;
-      const key = readKey({ op: 'map', store: storeId(es, store), ref });
+      const key = readKey({ op: 'map', store: storeId(es, store), ref: readIdentity(ref) });
       return settle(async () =>
         cloneMap(await coalescer.run(key, async () => (await client(store)).getSecretMap(ref))),
       );
@@ -94,7 +114,7 @@ export async function fetchProviderData(es: ExternalSecret, deps: FetchDeps): Pr
   const data = (es.spec.data ?? []).map((item) => {
     const store = resolveStoreRef(es, item.sourceRef?.storeRef);
     const ref = item.remoteRef;
-    const key = readKey({ op: 'value', store: storeId(es, store), ref });
+    const key = readKey({ op: 'value', store: storeId(es, store), ref: readIdentity(ref) });
     return settle(async () =>
       (await coalescer.run(key, async () => (await client(store)).getSecret(ref))).slice(),
     );

@@ -1,0 +1,90 @@
+/**
+ * When an ExternalSecret refreshes and when it is looked at again (ESO `shouldRefresh`,
+ * `isSecretValid`, `getRequeueResult`; eso.md §2.4, §9.6–§9.8). Time is injected (ms epoch).
+ */
+import { parseGoDuration } from '../api/duration.ts';
+import type { ExternalSecret } from '../api/types.ts';
+import { dataHash, syncedResourceVersion } from './hash.ts';
+import type { TargetSecret } from './target-secret.ts';
+
+export const LABEL_MANAGED = 'reconcile.external-secrets.io/managed';
+export const ANNOTATION_DATA_HASH = 'reconcile.external-secrets.io/data-hash';
+
+const DEFAULT_INTERVAL_MS = 60 * 60 * 1000;
+
+/** `spec.refreshInterval` in ms; absent means the 1h default, `0s` means sync once. */
+export function refreshIntervalMs(es: ExternalSecret): number {
+  const text = es.spec.refreshInterval;
+  return text === undefined || text === '' ? DEFAULT_INTERVAL_MS : parseGoDuration(text);
+}
+
+/** `status.refreshTime` in ms, or undefined when zero/unset (Go's zero time counts as unset). */
+export function refreshTimeMs(es: ExternalSecret): number | undefined {
+  const text = es.status?.refreshTime;
+  if (!text) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) || ms <= Date.parse('0001-01-01T00:00:00Z') ? undefined : ms;
+}
+
+/** Whether a sync window permits a periodic refresh now; windows are evaluated by the caller. */
+export type SyncWindowCheck = (es: ExternalSecret, nowMs: number) => boolean;
+
+function shouldRefreshPeriodic(
+  es: ExternalSecret,
+  nowMs: number,
+  windows?: SyncWindowCheck,
+): boolean {
+  const synced = es.status?.syncedResourceVersion ?? '';
+  if (refreshIntervalMs(es) <= 0 && synced !== '') return false;
+  if (synced !== syncedResourceVersion(es.metadata)) return true;
+  const last = refreshTimeMs(es);
+  if (last === undefined || last > nowMs) return true;
+  if (last + refreshIntervalMs(es) >= nowMs) return false;
+  return windows ? windows(es, nowMs) : true;
+}
+
+/** ESO `shouldRefresh` for CreatedOnce, OnChange and Periodic (the default). */
+export function shouldRefresh(
+  es: ExternalSecret,
+  nowMs: number,
+  windows?: SyncWindowCheck,
+): boolean {
+  const synced = es.status?.syncedResourceVersion ?? '';
+  const neverSynced = synced === '' || refreshTimeMs(es) === undefined;
+  switch (es.spec.refreshPolicy) {
+    case 'CreatedOnce':
+      return neverSynced;
+    case 'OnChange':
+      return neverSynced || synced !== syncedResourceVersion(es.metadata);
+    default:
+      return shouldRefreshPeriodic(es, nowMs, windows);
+  }
+}
+
+/** ESO `isSecretValid`: exists, carries the managed label, and its data matches the hash. */
+export function isSecretValid(es: ExternalSecret, existing: TargetSecret | undefined): boolean {
+  if (es.spec.target?.creationPolicy === 'Orphan') return true;
+  if (!existing) return false;
+  if (existing.metadata.labels?.[LABEL_MANAGED] !== 'true') return false;
+  return existing.metadata.annotations?.[ANNOTATION_DATA_HASH] === dataHash(existing.data);
+}
+
+/** When to look again: `undefined` means never (interval 0), 0 means now. */
+export function requeueAfterMs(es: ExternalSecret, nowMs: number): number | undefined {
+  const interval = refreshIntervalMs(es);
+  if (interval <= 0) return undefined;
+  const last = refreshTimeMs(es);
+  if (last === undefined) return interval;
+  const elapsed = nowMs - last;
+  if (elapsed < 0) return 0;
+  return elapsed < interval ? interval - elapsed : 0;
+}
+
+/**
+ * Spreads a delay by ±`fraction` (default 10 %) so equal intervals and restarts do not hit a
+ * store at once (DESIGN.md). `random` returns [0, 1); 0 stays 0.
+ */
+export function jitter(delayMs: number, random: () => number, fraction = 0.1): number {
+  if (delayMs <= 0) return delayMs;
+  return Math.max(0, Math.round(delayMs * (1 + (2 * random() - 1) * fraction)));
+}
