@@ -74,6 +74,16 @@ void describe('structural schema checker', () => {
       /required key "x"/,
     ],
     ['root not an object', { type: 'string' }, /root must be of type object/],
+    [
+      'int-or-string without anyOf',
+      { type: 'object', properties: { a: { 'x-kubernetes-int-or-string': true } } },
+      /needs anyOf/,
+    ],
+    [
+      'anyOf outside int-or-string',
+      { type: 'object', properties: { a: { type: 'string', anyOf: [{ type: 'string' }] } } },
+      /anyOf is only allowed/,
+    ],
   ];
   for (const [name, schema, want] of cases) {
     void it(`rejects ${name}`, () => {
@@ -85,7 +95,7 @@ void describe('structural schema checker', () => {
       type: 'object',
       properties: {
         a: { 'x-kubernetes-preserve-unknown-fields': true },
-        b: { 'x-kubernetes-int-or-string': true },
+        b: { anyOf: [{ type: 'integer' }, { type: 'string' }], 'x-kubernetes-int-or-string': true },
       },
     };
     assert.deepEqual(checkStructural(schema), []);
