@@ -16,10 +16,21 @@ export class TemplateError extends InputError {
   /** 0-based byte column as Go prints it (exec errors only; -1 when Go prints no column). */
   readonly column: number;
   readonly phase: TemplateErrorPhase;
+  /**
+   * The message with data values left out, for status, events and logs: Go prints the value in
+   * a few errors (e.g. `range can't iterate over <value>`), and data may be a secret.
+   */
+  readonly redactedMessage: string;
 
   constructor(
     message: string,
-    where: { templateName: string; line?: number; column?: number; phase: TemplateErrorPhase },
+    where: {
+      templateName: string;
+      line?: number;
+      column?: number;
+      phase: TemplateErrorPhase;
+      redactedMessage?: string;
+    },
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -28,5 +39,6 @@ export class TemplateError extends InputError {
     this.line = where.line ?? 0;
     this.column = where.column ?? -1;
     this.phase = where.phase;
+    this.redactedMessage = where.redactedMessage ?? message;
   }
 }

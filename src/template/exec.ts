@@ -132,19 +132,26 @@ class State {
 
   // ---- errors -------------------------------------------------------------------------------
 
-  errorf(message: string): never {
+  /** Throws Go's error text; `redacted` replaces it where Go would print a data value. */
+  errorf(message: string, redacted: string = message): never {
     const n = this.node;
     if (n === null) {
-      throw new TemplateError(`template: ${this.name}: ${message}`, {
+      const prefix = `template: ${this.name}: `;
+      throw new TemplateError(prefix + message, {
         templateName: this.name,
         phase: 'exec',
+        redactedMessage: prefix + redacted,
       });
     }
     const { line, column } = this.location(n.pos);
-    throw new TemplateError(
-      `template: ${this.tpl.parseName}:${line}:${column}: executing ${goQuote(this.name)} at <${nodeString(n)}>: ${message}`,
-      { templateName: this.name, line, column, phase: 'exec' },
-    );
+    const prefix = `template: ${this.tpl.parseName}:${line}:${column}: executing ${goQuote(this.name)} at <${nodeString(n)}>: `;
+    throw new TemplateError(prefix + message, {
+      templateName: this.name,
+      line,
+      column,
+      phase: 'exec',
+      redactedMessage: prefix + redacted,
+    });
   }
 
   private location(pos: number): { line: number; column: number } {
@@ -280,7 +287,10 @@ class State {
     if (val instanceof Uint8Array) return it.overBytes(val);
     if (val instanceof Map) return it.overMap(val, true);
     if (val instanceof GoTyped) return this.rangeTyped(val, r, it);
-    this.errorf(`range can't iterate over ${sprint([val])}`);
+    this.errorf(
+      `range can't iterate over ${sprint([val])}`,
+      `range can't iterate over a ${typeName(val)}`,
+    );
   }
 
   private rangeTyped(val: GoTyped, r: BranchNode, it: RangeIteration): boolean {
@@ -300,13 +310,19 @@ class State {
     if (k === Kind.Map && (inner === null || inner instanceof Map)) {
       return it.overMap(inner ?? new Map(), kindOfType(mapElemType(val.type)) === Kind.Interface);
     }
-    this.errorf(`range can't iterate over ${sprint([val])}`);
+    this.errorf(
+      `range can't iterate over ${sprint([val])}`,
+      `range can't iterate over a ${typeName(val)}`,
+    );
   }
 
   private rangeInt(n: bigint, type: string | null, r: BranchNode, it: RangeIteration): boolean {
     const v: GoValue = type === null ? n : new GoTyped(type, n);
     if (r.pipe.decl.length > 1)
-      this.errorf(`can't use ${sprint([v])} to iterate over more than one variable`);
+      this.errorf(
+        `can't use ${sprint([v])} to iterate over more than one variable`,
+        `can't use a ${typeName(v)} to iterate over more than one variable`,
+      );
     if (n <= 0n) return false;
     const count = Number(n);
     for (let i = 0; i < count; i++) {
@@ -618,7 +634,11 @@ class State {
     } catch (e) {
       if (e instanceof RangeError && /call stack/i.test(e.message)) throw e;
       this.at(c.node);
-      this.errorf(`error calling ${c.name}: ${e instanceof Error ? e.message : String(e)}`);
+      const msg = e instanceof Error ? e.message : String(e);
+      // eq/ne print the operands of non-comparable values; everything else names types only.
+      const redacted =
+        fun.builtin && msg.startsWith('non-comparable') ? 'non-comparable values' : msg;
+      this.errorf(`error calling ${c.name}: ${msg}`, `error calling ${c.name}: ${redacted}`);
     }
     if (fun.builtin) {
       this.resultIface = false;

@@ -190,3 +190,19 @@ describe('limits', () => {
     assert.match(errorOf(() => parse(ifs)).message, /max expression depth exceeded/);
   });
 });
+
+describe('redaction', () => {
+  it('redactedMessage leaves out data values Go prints in errors', () => {
+    const e = errorOf(() =>
+      render('{{ range .password }}{{ end }}', stringMap({ password: 's3cr3t' }), { name: 't' }),
+    );
+    assert.equal(
+      e.message,
+      'template: t:1:9: executing "t" at <.password>: range can\'t iterate over s3cr3t',
+    );
+    assert.equal(
+      e.redactedMessage,
+      'template: t:1:9: executing "t" at <.password>: range can\'t iterate over a string',
+    );
+  });
+});
