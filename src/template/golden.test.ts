@@ -1,13 +1,22 @@
 /**
  * Differential table: every case was run through Go's text/template (go1.26) with the same data
  * and functions; the expected output or error text is Go's, byte for byte. Data is decoded from
- * JSON as Go's encoding/json does (or as map[string]string when `str` is set, like ESO).
+ * JSON as Go's encoding/json does (or as map[string]string when `str` is set, like ESO). Cases
+ * with a `note` differ from Go by design (our template depth limit is 1000, Go's 100000).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { FuncMap, GoValue } from './index.ts';
-import { FuncError, parse, stringMap, TemplateError, toGoValue, withSignature } from './index.ts';
+import {
+  FuncError,
+  GoTyped,
+  parse,
+  stringMap,
+  TemplateError,
+  toGoValue,
+  withSignature,
+} from './index.ts';
 
 interface GoldenCase {
   text: string;
@@ -17,6 +26,7 @@ interface GoldenCase {
   l?: string;
   r?: string;
   skip?: string;
+  note?: string;
   expect: { out: string; err?: undefined } | { err: string; out?: undefined };
 }
 
@@ -80,6 +90,28 @@ const funcs: FuncMap = new Map([
       (...a) => a,
     ),
   ],
+  [
+    'strs',
+    withSignature({ params: [], result: '[]string' }, () => new GoTyped('[]string', ['a', 'b'])),
+  ],
+  ['i64', withSignature({ params: [], result: 'int64' }, () => new GoTyped('int64', 3n))],
+  ['u8', withSignature({ params: [], result: 'uint8' }, () => new GoTyped('uint8', 200n))],
+  ['bytes', withSignature({ params: [], result: '[]uint8' }, () => new TextEncoder().encode('hi'))],
+  [
+    'smap',
+    withSignature(
+      { params: [], result: 'map[string]string' },
+      () =>
+        new GoTyped(
+          'map[string]string',
+          new Map([
+            ['k', 'v'],
+            ['a', 'b'],
+          ]),
+        ),
+    ),
+  ],
+  ['f32', withSignature({ params: [], result: 'float32' }, () => new GoTyped('float32', 1.5))],
   [
     'dict',
     withSignature(
