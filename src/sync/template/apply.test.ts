@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SecretTemplate } from '../../api/types.ts';
 import { goTemplateEngine } from './default-engine.ts';
+import { templateFuncMap } from './funcmap.ts';
 import {
   includesProviderData,
   renderTemplate,
@@ -15,6 +16,7 @@ const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | undefined): string | undefined =>
   b === undefined ? undefined : new TextDecoder().decode(b);
 const engine = goTemplateEngine();
+const funcs = templateFuncMap();
 
 function target(): TemplateTarget {
   return { data: new Map(), labels: {}, annotations: {} };
@@ -343,5 +345,57 @@ describe('ValidateSecretTemplate', () => {
     assert.throws(() => {
       renderTemplate({ engineVersion: 'v1' as 'v2' }, target(), ctx({}));
     }, /unsupported template engine version: v1/);
+  });
+});
+
+describe('ESO function map', () => {
+  it('toYaml and fromYaml come from ESO, not sprig', () => {
+    const t = target();
+    renderTemplate(
+      { data: { y: '{{ .secret | fromJson | toYaml }}', j: '{{ .yaml | fromYaml | toJson }}' } },
+      t,
+      ctx({ secret: '{"foo": "bar"}', yaml: 'foo: bar' }),
+    );
+    assert.deepEqual(dataOf(t), { y: 'foo: bar', j: '{"foo":"bar"}' });
+  });
+
+  const missing = (...names: string[]): string | false => {
+    const absent = names.filter((n) => !funcs.has(n));
+    return absent.length > 0 ? `sprig does not provide ${absent.join(', ')} yet` : false;
+  };
+
+  it(
+    'sha256sum | hexdec | b64enc matches the ESO vector',
+    { skip: missing('sha256sum', 'hexdec', 'b64enc') },
+    () => {
+      const t = target();
+      renderTemplate(
+        { data: { out: '{{ .example | sha256sum | hexdec | b64enc }}' } },
+        t,
+        ctx({ example: 'example' }),
+      );
+      assert.equal(dec(t.data.get('out')), 'UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw=');
+    },
+  );
+
+  it('env, expandenv and getHostByName are not available', () => {
+    for (const fn of ['env', 'expandenv', 'getHostByName']) {
+      assert.throws(
+        () => {
+          renderTemplate({ data: { out: `{{ ${fn} "HOME" }}` } }, target(), ctx({}));
+        },
+        new RegExp(`function "${fn}" not defined`),
+      );
+    }
+  });
+
+  it('htpasswd sha matches the ESO vector', { skip: missing('htpasswd') }, () => {
+    const t = target();
+    renderTemplate(
+      { data: { out: '{{ htpasswd .username .password "sha" }}' } },
+      t,
+      ctx({ username: 'foo1', password: "FZ4jR;l]ON;pHKi=_'zh79P" }),
+    );
+    assert.equal(dec(t.data.get('out')), 'foo1:{SHA}wtdJD6OIjUniEJkTlewnKzfFxA4=');
   });
 });

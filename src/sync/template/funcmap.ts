@@ -2,6 +2,7 @@
  * ESO's template function map (`estemplate.FuncMap()`, eso.md §3.3): Go's builtins (provided by
  * the executor itself), sprig without env/expandenv/getHostByName, and ESO's own functions.
  */
+import { esoFuncs } from '../../template/funcs/eso/index.ts';
 import { sprigFuncs } from '../../template/funcs/sprig/index.ts';
 import type { SprigDeps } from '../../template/funcs/sprig/index.ts';
 import type { FuncMap, GoFunc } from '../../template/index.ts';
@@ -10,7 +11,7 @@ import type { FuncMap, GoFunc } from '../../template/index.ts';
 export const REMOVED_SPRIG_FUNCS = ['env', 'expandenv', 'getHostByName'] as const;
 
 export interface FuncMapDeps extends SprigDeps {
-  /** ESO's functions (pkcs12*, filterPEM, toYaml, …); later entries override sprig's. */
+  /** ESO's functions (pkcs12*, filterPEM, toYaml, …), overriding sprig's; default `esoFuncs()`. */
   esoFuncs?: FuncMap;
 }
 
@@ -18,6 +19,6 @@ export interface FuncMapDeps extends SprigDeps {
 export function templateFuncMap(deps: FuncMapDeps = {}): Map<string, GoFunc> {
   const funcs = sprigFuncs(deps);
   for (const name of REMOVED_SPRIG_FUNCS) funcs.delete(name);
-  for (const [name, fn] of deps.esoFuncs ?? []) funcs.set(name, fn);
+  for (const [name, fn] of deps.esoFuncs ?? esoFuncs()) funcs.set(name, fn);
   return funcs;
 }
