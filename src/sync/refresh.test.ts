@@ -187,3 +187,14 @@ describe('requeue', () => {
     );
   });
 });
+
+describe('shouldRefresh with spec.syncWindows', () => {
+  it('a due refresh inside a deny window is blocked', () => {
+    const es = externalSecret({
+      syncWindows: { kind: 'deny', windows: [{ schedule: '0 2 * * *', duration: '1h' }] },
+    });
+    const s = synced(es, T0);
+    assert.equal(shouldRefresh(s, Date.parse('2026-01-01T02:30:00Z')), false);
+    assert.equal(shouldRefresh(s, Date.parse('2026-01-01T04:00:00Z')), true);
+  });
+});

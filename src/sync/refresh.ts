@@ -5,6 +5,7 @@
 import { parseGoDuration } from '../api/duration.ts';
 import type { ExternalSecret } from '../api/types.ts';
 import { dataHash, syncedResourceVersion } from './hash.ts';
+import { syncWindowsAllow } from './syncwindow.ts';
 import type { TargetSecret } from './target-secret.ts';
 
 export const LABEL_MANAGED = 'reconcile.external-secrets.io/managed';
@@ -26,7 +27,7 @@ export function refreshTimeMs(es: ExternalSecret): number | undefined {
   return Number.isNaN(ms) || ms <= Date.parse('0001-01-01T00:00:00Z') ? undefined : ms;
 }
 
-/** Whether a sync window permits a periodic refresh now; windows are evaluated by the caller. */
+/** Whether sync windows permit a periodic refresh now (default: ESO's `spec.syncWindows` rules). */
 export type SyncWindowCheck = (es: ExternalSecret, nowMs: number) => boolean;
 
 function shouldRefreshPeriodic(
@@ -40,7 +41,7 @@ function shouldRefreshPeriodic(
   const last = refreshTimeMs(es);
   if (last === undefined || last > nowMs) return true;
   if (last + refreshIntervalMs(es) >= nowMs) return false;
-  return windows ? windows(es, nowMs) : true;
+  return (windows ?? syncWindowsAllow)(es, nowMs);
 }
 
 /** ESO `shouldRefresh` for CreatedOnce, OnChange and Periodic (the default). */
