@@ -4,12 +4,7 @@
  * registered under its `spec.provider` key and passes the one conformance suite in
  * `conformance.ts`. Values are bytes end to end; they never enter an error message.
  */
-import type {
-  AnySecretStore,
-  FindSpec,
-  PushSecretData,
-  RemoteRef,
-} from '../api/types.ts';
+import type { AnySecretStore, FindSpec, PushSecretData, RemoteRef } from '../api/types.ts';
 import { FerryError } from '../errors.ts';
 
 /** The remote secret does not exist. Drives deletionPolicy (ESO's `esv1.NoSecretError`). */

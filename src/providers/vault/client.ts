@@ -149,13 +149,19 @@ export class VaultSecretsClient implements SecretsClient, KvBackend {
     if (mount === undefined) return;
     const req = { method: 'GET' as const, path: `sys/internal/ui/mounts/${mount}` };
     const res = await this.request(req);
-    if (res.status === 403) return; // the policy may not allow it; reads will tell
-    if (res.status === 400 || res.status === 404) {
+    const detail = statusError(req, res).message;
+    // Vault answers a missing mount, or one the token cannot touch at all, with a preflight 403.
+    if (
+      res.status === 400 ||
+      res.status === 404 ||
+      (res.status === 403 && detail.includes('preflight'))
+    ) {
       throw new ProviderError(
-        `vault: mount "${mount}" does not exist (${statusError(req, res).message})`,
+        `vault: mount "${mount}" does not exist or the token has no access to it (${detail})`,
         { status: res.status },
       );
     }
+    if (res.status === 403) return; // the policy may not allow this endpoint; reads will tell
     if (res.status < 200 || res.status > 299) throw statusError(req, res);
     const data = isObject(res.body) ? res.body.data : undefined;
     const type = isObject(data) ? data.type : undefined;

@@ -82,6 +82,7 @@ function isRetryableStatus(status: number): boolean {
 function causeCode(e: unknown): string {
   const cause = (e as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
   if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message.slice(0, 120);
   if (e instanceof Error && e.name === 'TimeoutError') return 'timeout';
   return e instanceof Error ? e.name : 'unknown error';
 }
