@@ -97,7 +97,7 @@ export interface Conv<T> {
   readonly goType: string;
 }
 
-function conv<T>(goType: string, f: (v: GoValue) => T): Conv<T> {
+export function conv<T>(goType: string, f: (v: GoValue) => T): Conv<T> {
   return Object.assign(f, { goType });
 }
 
@@ -109,6 +109,9 @@ function wrongType(expected: string, v: GoValue): GoArgError {
 /** A `string` parameter. */
 export const str: Conv<string> = conv('string', (v) => {
   if (typeof v === 'string') return v;
+  if (v instanceof GoTyped && v.type === 'string' && v.value instanceof Uint8Array) {
+    return Buffer.from(v.value).toString('utf8'); // a binary string, seen as text (lossy)
+  }
   if (v instanceof GoTyped && v.type === 'string' && typeof v.value === 'string') return v.value;
   throw wrongType('string', v);
 });
@@ -209,3 +212,45 @@ export function int64(n: bigint): GoTyped {
 export function strings(list: string[]): GoValue[] {
   return list;
 }
+
+/** A `uint32` parameter. */
+export const uint32: Conv<number> = conv('uint32', (v) => {
+  const u = v instanceof GoTyped && v.type === 'uint32' ? v.value : v;
+  if (typeof u === 'bigint' && u >= 0n && u <= 0xffffffffn) return Number(u);
+  throw wrongType('uint32', v);
+});
+
+/** A `[]interface{}` parameter; nil stays nil. */
+export const list: Conv<GoValue[] | null> = conv('[]interface {}', (v) => {
+  if (v === null) return null;
+  if (Array.isArray(v)) return v;
+  if (v instanceof GoTyped && v.type === '[]interface {}' && Array.isArray(v.value)) return v.value;
+  throw wrongType('[]interface {}', v);
+});
+
+/** A parameter of a named Go type carried as GoTyped (e.g. sprig's certificate struct). */
+export function named(goType: string): Conv<GoValue> {
+  return conv(goType, (v) => {
+    if (v instanceof GoTyped && v.type === goType) return v;
+    throw wrongType(goType, v);
+  });
+}
+
+/**
+ * A Go string that is not valid UTF-8 (e.g. from `b64dec` or `hexdec` of binary data) cannot be a
+ * JS string without loss, so it travels as GoTyped('string', bytes). Valid UTF-8 stays a string.
+ */
+export function goStringFromBytes(b: Uint8Array): GoValue {
+  const text = Buffer.from(b).toString('utf8');
+  return Buffer.from(text, 'utf8').equals(Buffer.from(b))
+    ? text
+    : new GoTyped('string', new Uint8Array(b));
+}
+
+/** A `string` parameter read as its bytes (keeps binary strings intact). */
+export const bytesArg: Conv<Buffer> = conv('string', (v) => {
+  if (v instanceof GoTyped && v.type === 'string' && v.value instanceof Uint8Array) {
+    return Buffer.from(v.value);
+  }
+  return Buffer.from(str(v), 'utf8');
+});

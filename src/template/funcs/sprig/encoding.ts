@@ -106,3 +106,35 @@ export function b32decode(s: string): Buffer {
   }
   return Buffer.from(out);
 }
+
+function invalidHexByte(b: number): FuncError {
+  const hex = b.toString(16).toUpperCase().padStart(4, '0');
+  const printable = b >= 0x20 && b !== 0x7f && !(b >= 0x80 && b < 0xa0);
+  return new FuncError(
+    `encoding/hex: invalid byte: U+${hex}${printable ? ` '${String.fromCharCode(b)}'` : ''}`,
+  );
+}
+
+/** hex.DecodeString, with Go's error texts (a bad byte is reported before an odd length). */
+export function hexDecode(s: string): Buffer {
+  const src = Buffer.from(s, 'utf8');
+  const val = (b: number): number => {
+    const c = String.fromCharCode(b);
+    return /[0-9a-fA-F]/.test(c) ? Number.parseInt(c, 16) : -1;
+  };
+  const out: number[] = [];
+  let j = 1;
+  for (; j < src.length; j += 2) {
+    const p = src[j - 1] ?? 0;
+    const q = src[j] ?? 0;
+    if (val(p) < 0) throw invalidHexByte(p);
+    if (val(q) < 0) throw invalidHexByte(q);
+    out.push(val(p) * 16 + val(q));
+  }
+  if (src.length % 2 === 1) {
+    const last = src[j - 1] ?? 0;
+    if (val(last) < 0) throw invalidHexByte(last);
+    throw new FuncError('encoding/hex: odd length hex string');
+  }
+  return Buffer.from(out);
+}

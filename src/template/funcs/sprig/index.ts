@@ -5,6 +5,8 @@
  */
 import { randomInt } from 'node:crypto';
 import type { GoFunc } from '../../value.ts';
+import { cryptoFuncs } from './crypto.ts';
+import { dateFuncs } from './dates.ts';
 import { defaultsFuncs } from './defaults.ts';
 import { dictFuncs } from './dicts.ts';
 import { listFuncs } from './lists.ts';
@@ -12,7 +14,9 @@ import { numericFuncs } from './numeric.ts';
 import { pathFuncs } from './paths.ts';
 import { reflectFuncs } from './reflect.ts';
 import { regexFuncs } from './regex.ts';
+import { semverFuncs } from './semver.ts';
 import { stringFuncs } from './strings.ts';
+import { urlFuncs } from './urls.ts';
 
 export interface SprigDeps {
   /** The clock behind now, date, ago, … (default: the system clock). */
@@ -48,5 +52,9 @@ export function sprigFuncs(deps: SprigDeps = {}): Map<string, GoFunc> {
     ...reflectFuncs(),
     ...regexFuncs(),
     ...pathFuncs(),
+    ...dateFuncs(d),
+    ...cryptoFuncs(d),
+    ...semverFuncs(),
+    ...urlFuncs(),
   ]);
 }

@@ -11,7 +11,7 @@ export interface GoJsonMarshaler {
 }
 
 function isMarshaler(v: unknown): v is GoJsonMarshaler {
-  return typeof (v as Partial<GoJsonMarshaler>).goJson === 'function';
+  return v instanceof GoTyped && typeof (v as Partial<GoJsonMarshaler>).goJson === 'function';
 }
 
 export interface JsonOptions {

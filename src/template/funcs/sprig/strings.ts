@@ -1,8 +1,19 @@
 /** Sprig's strings.go plus the string one-liners of functions.go. */
 import { FuncError, type GoFunc, type GoValue } from '../../value.ts';
-import { any, fixed, int, isListLike, listItems, str, unwrap, variadic } from './args.ts';
+import {
+  any,
+  bytesArg,
+  fixed,
+  goStringFromBytes,
+  int,
+  isListLike,
+  listItems,
+  str,
+  unwrap,
+  variadic,
+} from './args.ts';
 import * as casing from './casing.ts';
-import { b32decode, b32encode, b64decode } from './encoding.ts';
+import { b32decode, b32encode, b64decode, hexDecode } from './encoding.ts';
 import { sprintV, strval } from './strval.ts';
 import {
   isPrint,
@@ -213,18 +224,20 @@ function splitFuncs(): [string, GoFunc][] {
 }
 
 function encodingFuncs(): [string, GoFunc][] {
-  const errText = (f: () => Buffer): string => {
+  const errText = (f: () => Buffer): GoValue => {
     try {
-      return f().toString('utf8');
+      return goStringFromBytes(f());
     } catch (e) {
       return (e as Error).message; // sprig returns the error text as the result
     }
   };
   return [
-    fixed('b64enc', [str], (s) => utf8(s).toString('base64')),
+    fixed('b64enc', [bytesArg], (b) => b.toString('base64')),
     fixed('b64dec', [str], (s) => errText(() => b64decode(s))),
-    fixed('b32enc', [str], (s) => b32encode(utf8(s))),
+    fixed('b32enc', [bytesArg], (b) => b32encode(b)),
     fixed('b32dec', [str], (s) => errText(() => b32decode(s))),
+    // ESO's addition to its vendored sprig: hex.DecodeString, error text as the result.
+    fixed('hexdec', [str], (s) => errText(() => hexDecode(s))),
   ];
 }
 
