@@ -1,5 +1,6 @@
 /** jwkPublicKeyPem / jwkPrivateKeyPem: a JSON Web Key to PKIX or PKCS#8 PEM. */
 import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
+import { goJsonDecode } from './gojson.ts';
 import { marshalPkcs8 } from './keys.ts';
 import { pemString } from './pem.ts';
 
@@ -18,21 +19,19 @@ const RAW_TYPES: Record<string, [pub: string, priv: string]> = {
 };
 
 function parseJwk(json: string): { jwk: JsonWebKey; isPrivate: boolean; types: [string, string] } {
-  let jwk: unknown;
-  try {
-    jwk = JSON.parse(json);
-  } catch (err) {
-    throw new JwkError(`failed to unmarshal JSON into key hint: ${(err as Error).message}`, {
-      cause: err,
-    });
+  const decoded = goJsonDecode(json);
+  if ('error' in decoded) {
+    throw new JwkError(`failed to unmarshal JSON into key hint: ${decoded.error}`);
   }
+  const jwk = decoded.value;
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
     throw new JwkError('failed to unmarshal JSON into key hint: not an object');
   }
   const k = jwk as JsonWebKey;
   if (k.kty === 'oct') return { jwk: k, isPrivate: true, types: ['[]uint8', '[]uint8'] };
-  const types = RAW_TYPES[String(k.kty)];
-  if (!types) throw new JwkError(`invalid key type from JSON (${String(k.kty)})`);
+  const kty = typeof k.kty === 'string' ? k.kty : '';
+  const types = RAW_TYPES[kty];
+  if (!types) throw new JwkError(`invalid key type from JSON (${kty})`);
   return { jwk: k, isPrivate: typeof k.d === 'string', types };
 }
 

@@ -224,9 +224,11 @@ const ESCAPES: Record<number, string> = {
   0x2029: 'P',
 };
 
-function escapeChar(c: string): string {
+/** `all`: go-yaml's is_bom looks at the string's first bytes, so a leading BOM escapes everything. */
+function escapeChar(c: string, all: boolean): string {
   const cp = c.codePointAt(0) ?? 0;
-  const needsEscape = !isPrintable(cp) || cp === 0xfeff || isBreak(c) || c === '"' || c === '\\';
+  const needsEscape =
+    all || !isPrintable(cp) || cp === 0xfeff || isBreak(c) || c === '"' || c === '\\';
   if (!needsEscape) return c;
   const simple = ESCAPES[cp];
   if (simple !== undefined) return '\\' + simple;
@@ -238,10 +240,11 @@ function escapeChar(c: string): string {
 
 function writeDouble(w: Writer, s: string, indent: number, allowBreaks: boolean): void {
   const chars = Array.from(s);
+  const bom = s.startsWith('\ufeff');
   w.write('"');
   let spaces = false;
   chars.forEach((c, i) => {
-    if (c === ' ') {
+    if (c === ' ' && !bom) {
       if (allowBreaks && !spaces && w.column > BEST_WIDTH && i !== 0 && i !== chars.length - 1) {
         w.indent(indent);
         if (chars[i + 1] === ' ') w.write('\\');
@@ -250,7 +253,7 @@ function writeDouble(w: Writer, s: string, indent: number, allowBreaks: boolean)
       }
       spaces = true;
     } else {
-      w.write(escapeChar(c));
+      w.write(escapeChar(c, bom));
       spaces = false;
     }
   });

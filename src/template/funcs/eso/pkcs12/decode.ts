@@ -144,8 +144,22 @@ function safeBags(data: Buffer): SafeBag[] {
   });
 }
 
+const GO_FIELD_PARAMS =
+  '{optional:false explicit:false application:false private:false defaultValue:<nil> tag:<nil> stringType:0 timeType:0 set:false omitEmpty:false}';
+
+/** encoding/asn1's message when the PFX is not a SEQUENCE at all (e.g. text was passed). */
+function topLevelError(pfx: Buffer): string | null {
+  if (pfx.length === 0) return 'asn1: syntax error: sequence truncated';
+  const [b0 = 0, b1 = 0] = pfx;
+  if (b0 === TAG.SEQUENCE || (b0 & 0x1f) === 0x1f || pfx.length < 2 || b1 >= 0x80) return null;
+  const found = `{class:${b0 >> 6} tag:${b0 & 0x1f} length:${b1} isCompound:${(b0 & 0x20) !== 0}}`;
+  return `asn1: structure error: tags don't match (16 vs ${found}) ${GO_FIELD_PARAMS} pfxPdu @2`;
+}
+
 function readPfx(pfx: Buffer): Tlv[] {
   try {
+    const goMessage = topLevelError(pfx);
+    if (goMessage !== null) throw new Error(goMessage);
     const top = readOne(pfx);
     if (top.tag !== TAG.SEQUENCE) throw new Error("asn1: structure error: tags don't match");
     return children(top);

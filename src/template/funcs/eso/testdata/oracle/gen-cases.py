@@ -72,6 +72,8 @@ jwks = {
 }
 jwks['rsa_pub'] = open(os.path.join(FIX, 'rsa-pub.jwk')).read()
 jwks['rsa_priv'] = open(os.path.join(FIX, 'rsa-priv.jwk')).read()
+for i, bad in enumerate(['', '{', '{"a":1,}', '[1,]', '{"a" 1}', '"abc', 'tru', '1.', '{"a":"\\x"}', '[1 2]', '{}x', 'é', '{"kty":"XYZ"}']):
+    jwks['bad%d' % i] = bad
 for name, j in jwks.items():
     case('{{ .j | jwkPublicKeyPem }}', j=j)
     case('{{ .j | jwkPrivateKeyPem }}', j=j)
