@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { render, toGoValue } from '../../index.ts';
 import type { GoValue } from '../../value.ts';
-import { sprigFuncs } from '../sprig/index.ts';
 import { esoFuncs } from './index.ts';
 
 /** Cases whose expected output came from ESO's Go functions (testdata/oracle/README.md). */
@@ -24,7 +23,7 @@ const cases = JSON.parse(
  */
 const KNOWN_GAPS = new Set(['{{ (fromYaml .s).Error }}']);
 
-const funcs = new Map([...sprigFuncs(), ...esoFuncs()]);
+const funcs = esoFuncs();
 
 function data(raw: Record<string, unknown>): GoValue {
   const entries = Object.entries(raw).map(([k, v]) => {

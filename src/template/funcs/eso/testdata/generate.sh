@@ -54,4 +54,10 @@ openssl pkeyutl -encrypt -pubin -inkey <(openssl pkey -in foo.key -pubout) -in p
   -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha512 -pkeyopt rsa_mgf1_md:sha512 -out oaep-sha512.bin
 openssl rsa -in foo.key -traditional -out foo-pkcs1.key 2>/dev/null
 
+# A bundle whose chain cannot be ordered, and an Ed25519 self-signed certificate and key.
+openssl pkcs12 -export -inkey foo.key -in foo.crt -certfile disjunct-chain.pem -passout pass: -out foo-disjunct-nopass.p12
+openssl genpkey -algorithm ED25519 -out ed25519.key
+openssl req -x509 -new -key ed25519.key -subj "/CN=Ferry Ed25519/O=Ferry, Inc./C=DE" -days "$DAYS" -out ed25519.crt
+openssl pkcs12 -export -inkey ed25519.key -in ed25519.crt -passout pass: -out ed25519-nopass.p12
+
 rm -f ./*.csr ./*.srl leaf.ext plaintext.txt

@@ -25,6 +25,12 @@ for p12, pw in [('foo-nopass.p12', ''), ('foo-withpass-1234.p12', '1234'), ('foo
     else:
         case('{{ .p | pkcs12key }}', p=b64(p12))
         case('{{ .p | pkcs12cert }}', p=b64(p12))
+case('{{ .p | pkcs12cert }}', p=b64('foo-disjunct-nopass.p12'))
+case('{{ .p | pkcs12key }}', p=b64('ed25519-nopass.p12'))
+case('{{ .p | pkcs12cert }}', p=b64('ed25519-nopass.p12'))
+case('{{ .s | certSANs | len }}', s=text('ed25519.crt'))
+case('{{ .s | filterCertChain "root" }}', s=text('ed25519.crt'))
+case('{{ pemToPkcs12 .c .k | len | lt 100 }}', c=text('ed25519.crt'), k=text('ed25519.key'))
 case('{{ .p | pkcs12key }}', p='junk')
 case('{{ .p | pkcs12cert }}', p='')
 
