@@ -6,11 +6,9 @@ import type {
   ExternalSecretSpec,
   FindSpec,
   RemoteRef,
-  SecretStoreSpec,
+  VaultAuth,
   VaultProvider,
 } from './types.ts';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -22,20 +20,24 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  */
 export function defaultValue(value: unknown, schema: Schema): unknown {
   if (Array.isArray(value)) {
-    if (schema.items) for (const item of value) defaultValue(item, schema.items);
-    return value;
-  }
-  if (!isPlainObject(value)) return value;
-  for (const [key, prop] of Object.entries(schema.properties ?? {})) {
-    if (value[key] === null && prop.nullable !== true) Reflect.deleteProperty(value, key);
-    if (value[key] === undefined && prop.default !== undefined)
-      value[key] = structuredClone(prop.default);
-    if (value[key] !== undefined) defaultValue(value[key], prop);
-  }
-  if (schema.additionalProperties) {
-    for (const item of Object.values(value)) defaultValue(item, schema.additionalProperties);
+    const items = schema.items;
+    if (items) for (const item of value) defaultValue(item, items);
+  } else if (isPlainObject(value)) {
+    defaultObject(value, schema);
   }
   return value;
+}
+
+function defaultObject(value: Record<string, unknown>, schema: Schema): void {
+  for (const [key, prop] of Object.entries(schema.properties ?? {})) {
+    if (value[key] === null && prop.nullable !== true) Reflect.deleteProperty(value, key);
+    if (value[key] === undefined && prop.default !== undefined) {
+      value[key] = structuredClone(prop.default);
+    }
+    if (value[key] !== undefined) defaultValue(value[key], prop);
+  }
+  const rest = schema.additionalProperties;
+  if (rest) for (const item of Object.values(value)) defaultValue(item, rest);
 }
 
 /**
@@ -121,37 +123,42 @@ export const VAULT_CODE_DEFAULTS = {
   jwtExpirationSeconds: 600,
 } as const;
 
-/** A Vault provider block with CRD defaults and ESO's code defaults filled in. */
-export function effectiveVaultProvider(vault: VaultProvider): VaultProvider {
-  const storeSpec = { provider: { vault: structuredClone(vault) } } as unknown as Json;
-  const info = findKind('external-secrets.io/v1', 'SecretStore');
-  const specSchema = info?.spec();
-  if (specSchema) defaultValue(storeSpec, specSchema);
-  const out = (storeSpec as unknown as SecretStoreSpec).provider.vault ?? vault;
-  const auth = out.auth;
-  if (auth?.iam)
+/** Sets `ref.key` when it is empty, as ESO's Vault client does at use time. */
+function withKey<T extends { key?: string }>(ref: T | undefined, key: string): T | undefined {
+  return ref ? { ...ref, key: ref.key || key } : undefined;
+}
+
+function effectiveVaultAuth(auth: VaultAuth): void {
+  const d = VAULT_CODE_DEFAULTS;
+  if (auth.iam) {
     auth.iam = {
       ...auth.iam,
-      path: auth.iam.path || 'aws',
-      region: auth.iam.region || 'us-east-1',
-    };
-  if (auth?.kubernetes?.secretRef) {
-    auth.kubernetes.secretRef = {
-      ...auth.kubernetes.secretRef,
-      key: auth.kubernetes.secretRef.key || 'token',
+      path: auth.iam.path || d.iamPath,
+      region: auth.iam.region || d.iamRegion,
     };
   }
-  const token = auth?.jwt?.kubernetesServiceAccountToken;
+  if (auth.kubernetes?.secretRef) {
+    auth.kubernetes.secretRef = withKey(auth.kubernetes.secretRef, d.kubernetesSecretKey);
+  }
+  const token = auth.jwt?.kubernetesServiceAccountToken;
   if (token) {
-    token.audiences = token.audiences ?? [...VAULT_CODE_DEFAULTS.jwtAudiences];
-    token.expirationSeconds = token.expirationSeconds ?? VAULT_CODE_DEFAULTS.jwtExpirationSeconds;
+    token.audiences = token.audiences ?? [...d.jwtAudiences];
+    token.expirationSeconds = token.expirationSeconds ?? d.jwtExpirationSeconds;
   }
-  if (out.tls?.certSecretRef)
-    out.tls.certSecretRef = {
-      ...out.tls.certSecretRef,
-      key: out.tls.certSecretRef.key || 'tls.crt',
+}
+
+/** A Vault provider block with CRD defaults and ESO's code defaults filled in. */
+export function effectiveVaultProvider(vault: VaultProvider): VaultProvider {
+  const storeSpec = { provider: { vault: structuredClone(vault) } };
+  const specSchema = findKind('external-secrets.io/v1', 'SecretStore')?.spec();
+  if (specSchema) defaultValue(storeSpec, specSchema);
+  const out = storeSpec.provider.vault;
+  if (out.auth) effectiveVaultAuth(out.auth);
+  if (out.tls) {
+    out.tls = {
+      certSecretRef: withKey(out.tls.certSecretRef, VAULT_CODE_DEFAULTS.tlsCertKey),
+      keySecretRef: withKey(out.tls.keySecretRef, VAULT_CODE_DEFAULTS.tlsKeyKey),
     };
-  if (out.tls?.keySecretRef)
-    out.tls.keySecretRef = { ...out.tls.keySecretRef, key: out.tls.keySecretRef.key || 'tls.key' };
+  }
   return out;
 }

@@ -36,6 +36,20 @@ function runeCount(s: string): number {
 }
 
 function checkString(value: string, schema: Schema, at: Segments, out: IssueList): void {
+  checkLength(value, schema, at, out);
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
+    out.error(at, `Invalid value: ${show(value)}: must match '${schema.pattern}'`);
+  }
+  // Values here may be secret material (caBundle is not, but keep the rule simple): no echo.
+  if (schema.format === 'byte' && !BASE64.test(value.replace(/\s/g, ''))) {
+    out.error(at, 'Invalid value: must be base64-encoded data');
+  }
+  if (schema.format === 'date-time' && !RFC3339.test(value)) {
+    out.error(at, `Invalid value: ${show(value)}: must be an RFC 3339 date-time`);
+  }
+}
+
+function checkLength(value: string, schema: Schema, at: Segments, out: IssueList): void {
   const length = runeCount(value);
   if (schema.minLength !== undefined && length < schema.minLength) {
     out.error(
@@ -48,16 +62,6 @@ function checkString(value: string, schema: Schema, at: Segments, out: IssueList
       at,
       `Invalid value: must be at most ${schema.maxLength} characters long, got ${length}`,
     );
-  }
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
-    out.error(at, `Invalid value: ${show(value)}: must match '${schema.pattern}'`);
-  }
-  // Values here may be secret material (caBundle is not, but keep the rule simple): no echo.
-  if (schema.format === 'byte' && !BASE64.test(value.replace(/\s/g, ''))) {
-    out.error(at, 'Invalid value: must be base64-encoded data');
-  }
-  if (schema.format === 'date-time' && !RFC3339.test(value)) {
-    out.error(at, `Invalid value: ${show(value)}: must be an RFC 3339 date-time`);
   }
 }
 
@@ -80,14 +84,18 @@ function checkObject(
   }
 }
 
+function exactlyOne(present: string[], schema: Schema, at: Segments, out: IssueList): void {
+  const options = Object.keys(schema.properties ?? {});
+  const found = present.length === 0 ? 'none' : present.join(', ');
+  const hint = options.length <= 6 ? ` (one of ${options.join(', ')})` : '';
+  out.error(at, `must set exactly one field${hint}, found ${present.length}: ${found}`);
+}
+
 function checkPropertyCount(present: string[], schema: Schema, at: Segments, out: IssueList): void {
   const { minProperties: min, maxProperties: max } = schema;
   const n = present.length;
-  if (min === 1 && max === 1 && n !== 1) {
-    const options = Object.keys(schema.properties ?? {});
-    const found = n === 0 ? 'none' : present.join(', ');
-    const hint = options.length <= 6 ? ` (one of ${options.join(', ')})` : '';
-    out.error(at, `must set exactly one field${hint}, found ${n}: ${found}`);
+  if (min === 1 && max === 1) {
+    if (n !== 1) exactlyOne(present, schema, at, out);
     return;
   }
   if (min !== undefined && n < min) out.error(at, `must have at least ${min} field(s), found ${n}`);
@@ -144,6 +152,10 @@ export function validateSchema(value: unknown, schema: Schema, at: Segments, out
     const supported = schema.enum.map((e) => JSON.stringify(e)).join(', ');
     out.error(at, `Unsupported value: ${show(value)}: supported values: ${supported}`);
   }
+  checkByType(value, schema, at, out);
+}
+
+function checkByType(value: unknown, schema: Schema, at: Segments, out: IssueList): void {
   if (typeof value === 'string') checkString(value, schema, at, out);
   else if (typeof value === 'number') checkNumber(value, schema, at, out);
   else if (Array.isArray(value)) checkArray(value, schema, at, out);

@@ -44,7 +44,18 @@ export function checkStructural(root: Schema, at = ''): string[] {
 
 function walk(node: Schema, at: string, problems: string[]): void {
   checkKeywords(node, at, problems);
-  checkType(node, at, problems);
+  checkIntOrString(node, at, problems);
+  if (node.type === undefined) checkUntyped(node, at, problems);
+  else checkTyped(node, node.type, at, problems);
+  checkFields(node, at, problems);
+  for (const [name, child] of Object.entries(node.properties ?? {})) {
+    walk(child, `${at}.${name}`, problems);
+  }
+  if (node.additionalProperties) walk(node.additionalProperties, `${at}[*]`, problems);
+  if (node.items) walk(node.items, `${at}[]`, problems);
+}
+
+function checkFields(node: Schema, at: string, problems: string[]): void {
   if (node.properties && node.additionalProperties) {
     problems.push(`${at}: properties and additionalProperties are mutually exclusive`);
   }
@@ -53,10 +64,6 @@ function walk(node: Schema, at: string, problems: string[]): void {
       problems.push(`${at}: required key "${key}" has no property schema`);
     }
   }
-  for (const [name, child] of Object.entries(node.properties ?? {}))
-    walk(child, `${at}.${name}`, problems);
-  if (node.additionalProperties) walk(node.additionalProperties, `${at}[*]`, problems);
-  if (node.items) walk(node.items, `${at}[]`, problems);
 }
 
 function checkKeywords(node: Schema, at: string, problems: string[]): void {
@@ -73,37 +80,46 @@ function checkKeywords(node: Schema, at: string, problems: string[]): void {
     problems.push(`${at}: enum must not be empty`);
 }
 
-function checkType(node: Schema, at: string, problems: string[]): void {
+const INT_OR_STRING_ANY_OF = JSON.stringify([{ type: 'integer' }, { type: 'string' }]);
+
+function checkIntOrString(node: Schema, at: string, problems: string[]): void {
   const intOrString = node['x-kubernetes-int-or-string'] === true;
-  const preserve = node['x-kubernetes-preserve-unknown-fields'] === true;
   if (intOrString && node.type !== undefined) {
     problems.push(`${at}: x-kubernetes-int-or-string must not set a type`);
   }
   // The API server accepts anyOf only in this one shape, and needs it on int-or-string nodes.
-  const intOrStringAnyOf =
-    JSON.stringify(node.anyOf) === JSON.stringify([{ type: 'integer' }, { type: 'string' }]);
-  if (node.anyOf !== undefined && !(intOrString && intOrStringAnyOf)) {
+  const anyOfOk = JSON.stringify(node.anyOf) === INT_OR_STRING_ANY_OF;
+  if (node.anyOf !== undefined && !(intOrString && anyOfOk)) {
     problems.push(`${at}: anyOf is only allowed as [integer, string] on int-or-string nodes`);
   }
-  if (intOrString && !intOrStringAnyOf) {
+  if (intOrString && !anyOfOk) {
     problems.push(
       `${at}: x-kubernetes-int-or-string needs anyOf [{type: integer}, {type: string}]`,
     );
   }
-  if (node.type === undefined) {
-    if (!intOrString && !preserve) problems.push(`${at}: must have a type`);
-    if (node.properties || node.items || node.additionalProperties) {
-      problems.push(`${at}: a node without a type cannot describe fields or items`);
-    }
-    return;
+}
+
+function checkUntyped(node: Schema, at: string, problems: string[]): void {
+  const intOrString = node['x-kubernetes-int-or-string'] === true;
+  const preserve = node['x-kubernetes-preserve-unknown-fields'] === true;
+  if (!intOrString && !preserve) problems.push(`${at}: must have a type`);
+  if (node.properties || node.items || node.additionalProperties) {
+    problems.push(`${at}: a node without a type cannot describe fields or items`);
   }
-  if (!TYPES.has(node.type)) problems.push(`${at}: unknown type "${node.type}"`);
-  if (node.type === 'array' && !node.items) problems.push(`${at}: arrays must have items`);
-  if (node.type !== 'array' && node.items) problems.push(`${at}: items only on arrays`);
-  if (node.type !== 'object' && (node.properties || node.additionalProperties)) {
+}
+
+function checkTyped(node: Schema, type: string, at: string, problems: string[]): void {
+  if (!TYPES.has(type)) problems.push(`${at}: unknown type "${type}"`);
+  if (type === 'array' && !node.items) problems.push(`${at}: arrays must have items`);
+  if (type !== 'array' && node.items) problems.push(`${at}: items only on arrays`);
+  if (type !== 'object') checkNotObject(node, at, problems);
+}
+
+function checkNotObject(node: Schema, at: string, problems: string[]): void {
+  if (node.properties || node.additionalProperties) {
     problems.push(`${at}: properties only on objects`);
   }
-  if (preserve && node.type !== 'object') {
+  if (node['x-kubernetes-preserve-unknown-fields'] === true) {
     problems.push(`${at}: x-kubernetes-preserve-unknown-fields with a type needs type object`);
   }
 }

@@ -48,30 +48,36 @@ export function isLabelKey(key: string): boolean {
 
 export const isLabelValue = (v: string): boolean => v.length <= 63 && LABEL_VALUE.test(v);
 
-function checkRequirement(req: unknown, at: Segments, out: IssueList): void {
-  if (!isPlainObject(req)) return;
-  const { key, operator, values } = req;
-  if (typeof key === 'string' && !isLabelKey(key))
-    out.error([...at, 'key'], `Invalid value: ${JSON.stringify(key)}: not a valid label key`);
-  const count = Array.isArray(values) ? values.length : 0;
+function checkOperator(operator: unknown, count: number, at: Segments, out: IssueList): void {
   if (operator === 'In' || operator === 'NotIn') {
-    if (count === 0)
+    if (count === 0) {
       out.error(
         [...at, 'values'],
         'Required value: must be specified when operator is In or NotIn',
       );
+    }
   } else if (operator === 'Exists' || operator === 'DoesNotExist') {
-    if (count > 0)
+    if (count > 0) {
       out.error(
         [...at, 'values'],
         'Forbidden: may not be specified when operator is Exists or DoesNotExist',
       );
+    }
   } else if (typeof operator === 'string') {
     out.error(
       [...at, 'operator'],
       `Unsupported value: ${JSON.stringify(operator)}: supported values: "In", "NotIn", "Exists", "DoesNotExist"`,
     );
   }
+}
+
+function checkRequirement(req: unknown, at: Segments, out: IssueList): void {
+  if (!isPlainObject(req)) return;
+  const { key, operator, values } = req;
+  if (typeof key === 'string' && !isLabelKey(key)) {
+    out.error([...at, 'key'], `Invalid value: ${JSON.stringify(key)}: not a valid label key`);
+  }
+  checkOperator(operator, Array.isArray(values) ? values.length : 0, at, out);
 }
 
 /** The checks metav1.LabelSelectorAsSelector applies; a selector failing them matches nothing in ESO. */

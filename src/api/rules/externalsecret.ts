@@ -59,31 +59,34 @@ function isSecretTarget(spec: ExternalSecretSpec): boolean {
   return !manifest || (manifest.apiVersion === 'v1' && manifest.kind === 'Secret');
 }
 
-function checkTemplate(spec: ExternalSecretSpec, at: Segments, out: IssueList): void {
-  const tpl: SecretTemplate | undefined = spec.target?.template;
-  if (!tpl) return;
-  const from = tpl.templateFrom ?? [];
-  if (tpl.type === 'kubernetes.io/service-account-token') {
-    if (
-      tpl.metadata?.annotations &&
-      Object.hasOwn(tpl.metadata.annotations, 'kubernetes.io/service-account.name')
-    ) {
-      out.error(
-        [...at, 'type'],
-        'template.type="kubernetes.io/service-account-token" with annotation "kubernetes.io/service-account.name" is not allowed',
-      );
-    } else if (from.some((t) => t.target?.toLowerCase() === 'annotations')) {
-      out.error(
-        [...at, 'type'],
-        'template.type="kubernetes.io/service-account-token" with templateFrom target="Annotations" is not allowed',
-      );
-    }
-  }
+const SA_TOKEN = 'kubernetes.io/service-account-token';
+
+/** ESO's `validatePrivilegedTemplate`: no templated service-account or bootstrap tokens. */
+function checkPrivilegedTemplate(tpl: SecretTemplate, at: Segments, out: IssueList): void {
   if (tpl.type === 'bootstrap.kubernetes.io/token') {
     out.error([...at, 'type'], 'template.type="bootstrap.kubernetes.io/token" is not allowed');
   }
+  if (tpl.type !== SA_TOKEN) return;
+  const annotations = tpl.metadata?.annotations ?? {};
+  if (Object.hasOwn(annotations, 'kubernetes.io/service-account.name')) {
+    out.error(
+      [...at, 'type'],
+      `template.type="${SA_TOKEN}" with annotation "kubernetes.io/service-account.name" is not allowed`,
+    );
+  } else if ((tpl.templateFrom ?? []).some((t) => t.target?.toLowerCase() === 'annotations')) {
+    out.error(
+      [...at, 'type'],
+      `template.type="${SA_TOKEN}" with templateFrom target="Annotations" is not allowed`,
+    );
+  }
+}
+
+function checkTemplate(spec: ExternalSecretSpec, at: Segments, out: IssueList): void {
+  const tpl: SecretTemplate | undefined = spec.target?.template;
+  if (!tpl) return;
+  checkPrivilegedTemplate(tpl, at, out);
   if (!isSecretTarget(spec)) return;
-  from.forEach((t, i) => {
+  (tpl.templateFrom ?? []).forEach((t, i) => {
     const target = t.target ?? '';
     if (target !== '' && !TEMPLATE_TARGETS.includes(target.toLowerCase())) {
       out.error(
@@ -95,20 +98,24 @@ function checkTemplate(spec: ExternalSecretSpec, at: Segments, out: IssueList): 
 }
 
 function checkDataFrom(entry: ExternalSecretDataFrom, at: Segments, out: IssueList): void {
-  const generator = entry.sourceRef?.generatorRef !== undefined;
-  const set = [entry.extract !== undefined, entry.find !== undefined, generator].filter(
-    Boolean,
-  ).length;
-  if (set > 1) out.error(at, 'extract, find, or generatorRef cannot be set at the same time');
+  const sources = [entry.extract, entry.find, entry.sourceRef?.generatorRef];
+  if (sources.filter((x) => x !== undefined).length > 1) {
+    out.error(at, 'extract, find, or generatorRef cannot be set at the same time');
+  }
   if (!entry.extract && !entry.find && !entry.sourceRef) {
     out.error(at, 'either extract, find, or sourceRef must be set to dataFrom');
   }
-  if (entry.sourceRef && !entry.sourceRef.generatorRef && !entry.sourceRef.storeRef) {
+  const sourceRef = entry.sourceRef;
+  if (sourceRef && !sourceRef.generatorRef && !sourceRef.storeRef) {
     out.error(
       [...at, 'sourceRef'],
       'generatorRef or storeRef must be set when using sourceRef in dataFrom',
     );
   }
+  checkDataFromRegexps(entry, at, out);
+}
+
+function checkDataFromRegexps(entry: ExternalSecretDataFrom, at: Segments, out: IssueList): void {
   const nameRegexp = entry.find?.name?.regexp;
   if (nameRegexp !== undefined) reportRegexp(nameRegexp, [...at, 'find', 'name', 'regexp'], out);
   (entry.rewrite ?? []).forEach((r, i) => {

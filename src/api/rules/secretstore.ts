@@ -6,6 +6,7 @@ import type {
   SecretKeySelector,
   SecretStoreSpec,
   ServiceAccountSelector,
+  VaultAuth,
   VaultProvider,
 } from '../types.ts';
 import { VAULT_AUTH_METHODS } from '../types.ts';
@@ -97,29 +98,7 @@ function checkRefreshInterval(
 }
 
 function checkVault(vault: VaultProvider, scope: StoreScope, at: Segments, out: IssueList): void {
-  const auth = vault.auth;
-  if (auth) {
-    const a = [...at, 'auth'];
-    const set = VAULT_AUTH_METHODS.filter((m) => auth[m] !== undefined);
-    if (set.length > 1)
-      out.warn(
-        a,
-        `more than one auth method is set (${set.join(', ')}); only ${set[0] ?? ''} is used`,
-      );
-    checkVaultAuthRefs(vault, scope, a, out);
-    if (auth.appRole && !auth.appRole.roleId && !auth.appRole.roleRef) {
-      out.error(
-        [...a, 'appRole'],
-        'invalid Auth.AppRole: neither `roleId` nor `roleRef` was supplied',
-      );
-    }
-    if (auth.jwt && !auth.jwt.secretRef && !auth.jwt.kubernetesServiceAccountToken) {
-      out.error(
-        [...a, 'jwt'],
-        'neither `secretRef` nor `kubernetesServiceAccountToken` was supplied as token source for jwt authentication',
-      );
-    }
-  }
+  if (vault.auth) checkVaultAuth(vault.auth, scope, [...at, 'auth'], out);
   const tls = vault.tls;
   if (tls && (tls.certSecretRef === undefined) !== (tls.keySecretRef === undefined)) {
     out.error(
@@ -127,8 +106,14 @@ function checkVault(vault: VaultProvider, scope: StoreScope, at: Segments, out: 
       'when provided, both ClientTLS.ClientCert and ClientTLS.SecretRef should be provided',
     );
   }
-  checkRef(tls?.certSecretRef, scope, [...at, 'tls', 'certSecretRef'], out);
-  checkRef(tls?.keySecretRef, scope, [...at, 'tls', 'keySecretRef'], out);
+  checkRefsAt(
+    vault,
+    [
+      ['tls', 'certSecretRef'],
+      ['tls', 'keySecretRef'],
+    ],
+    { scope, at, out },
+  );
   if (vault.checkAndSet?.required === true && vault.version === 'v1') {
     out.error([...at, 'checkAndSet'], 'checkAndSet is not supported with Vault KV version v1');
   }
@@ -137,40 +122,68 @@ function checkVault(vault: VaultProvider, scope: StoreScope, at: Segments, out: 
   }
 }
 
-function checkVaultAuthRefs(
-  vault: VaultProvider,
-  scope: StoreScope,
-  a: Segments,
-  out: IssueList,
+/** Every secret or service-account reference inside a Vault `auth` block. */
+const VAULT_AUTH_REFS: readonly (readonly string[])[] = [
+  ['tokenSecretRef'],
+  ['appRole', 'secretRef'],
+  ['appRole', 'roleRef'],
+  ['kubernetes', 'secretRef'],
+  ['kubernetes', 'serviceAccountRef'],
+  ['ldap', 'secretRef'],
+  ['userPass', 'secretRef'],
+  ['jwt', 'secretRef'],
+  ['jwt', 'kubernetesServiceAccountToken', 'serviceAccountRef'],
+  ['cert', 'clientCert'],
+  ['cert', 'secretRef'],
+  ['iam', 'jwt', 'serviceAccountRef'],
+  ['iam', 'secretRef', 'accessKeyIDSecretRef'],
+  ['iam', 'secretRef', 'secretAccessKeySecretRef'],
+  ['iam', 'secretRef', 'sessionTokenSecretRef'],
+  ['gcp', 'secretRef', 'secretAccessKeySecretRef'],
+  ['gcp', 'serviceAccountRef'],
+  ['gcp', 'workloadIdentity', 'serviceAccountRef'],
+];
+
+function checkVaultAuth(auth: VaultAuth, scope: StoreScope, at: Segments, out: IssueList): void {
+  const set = VAULT_AUTH_METHODS.filter((m) => auth[m] !== undefined);
+  if (set.length > 1) {
+    const first = set[0] ?? '';
+    out.warn(at, `more than one auth method is set (${set.join(', ')}); only ${first} is used`);
+  }
+  checkRefsAt(auth, VAULT_AUTH_REFS, { scope, at, out });
+  if (auth.appRole && !auth.appRole.roleId && !auth.appRole.roleRef) {
+    out.error(
+      [...at, 'appRole'],
+      'invalid Auth.AppRole: neither `roleId` nor `roleRef` was supplied',
+    );
+  }
+  if (auth.jwt && !auth.jwt.secretRef && !auth.jwt.kubernetesServiceAccountToken) {
+    out.error(
+      [...at, 'jwt'],
+      'neither `secretRef` nor `kubernetesServiceAccountToken` was supplied as token source for jwt authentication',
+    );
+  }
+}
+
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** Applies the referent-namespace rule to each reference found under `root` at `paths`. */
+function checkRefsAt(
+  root: unknown,
+  paths: readonly (readonly string[])[],
+  ctx: { scope: StoreScope; at: Segments; out: IssueList },
 ): void {
-  const auth = vault.auth ?? {};
-  const refs: [SecretKeySelector | ServiceAccountSelector | undefined, Segments][] = [
-    [auth.tokenSecretRef, [...a, 'tokenSecretRef']],
-    [auth.appRole?.secretRef, [...a, 'appRole', 'secretRef']],
-    [auth.appRole?.roleRef, [...a, 'appRole', 'roleRef']],
-    [auth.kubernetes?.secretRef, [...a, 'kubernetes', 'secretRef']],
-    [auth.kubernetes?.serviceAccountRef, [...a, 'kubernetes', 'serviceAccountRef']],
-    [auth.ldap?.secretRef, [...a, 'ldap', 'secretRef']],
-    [auth.userPass?.secretRef, [...a, 'userPass', 'secretRef']],
-    [auth.jwt?.secretRef, [...a, 'jwt', 'secretRef']],
-    [
-      auth.jwt?.kubernetesServiceAccountToken?.serviceAccountRef,
-      [...a, 'jwt', 'kubernetesServiceAccountToken', 'serviceAccountRef'],
-    ],
-    [auth.cert?.clientCert, [...a, 'cert', 'clientCert']],
-    [auth.cert?.secretRef, [...a, 'cert', 'secretRef']],
-    [auth.iam?.jwt?.serviceAccountRef, [...a, 'iam', 'jwt', 'serviceAccountRef']],
-    [auth.iam?.secretRef?.accessKeyIDSecretRef, [...a, 'iam', 'secretRef', 'accessKeyIDSecretRef']],
-    [
-      auth.iam?.secretRef?.secretAccessKeySecretRef,
-      [...a, 'iam', 'secretRef', 'secretAccessKeySecretRef'],
-    ],
-    [
-      auth.iam?.secretRef?.sessionTokenSecretRef,
-      [...a, 'iam', 'secretRef', 'sessionTokenSecretRef'],
-    ],
-  ];
-  for (const [ref, at] of refs) checkRef(ref, scope, at, out);
+  for (const path of paths) {
+    const ref = valueAt(root, path) as SecretKeySelector | undefined;
+    checkRef(ref, ctx.scope, [...ctx.at, ...path], ctx.out);
+  }
 }
 
 function checkOpenBao(bao: OpenBaoProvider, at: Segments, out: IssueList): void {

@@ -6,7 +6,6 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { UsageError } from '../../errors.ts';
 import type { Command, CommandIO } from '../command.ts';
-import { main } from '../main.ts';
 import { crdsCommand } from './crds.ts';
 import { createValidateCommand } from './validate.ts';
 
@@ -148,20 +147,6 @@ void describe('ferry validate', () => {
       assert.ok(r.code instanceof UsageError, JSON.stringify(args));
       assert.equal(r.code.exitCode, 2);
     }
-  });
-
-  void it('maps usage errors to exit code 2 through the CLI entry point', async () => {
-    const stderr = new PassThrough();
-    const io: CommandIO = {
-      stdout: new PassThrough(),
-      stderr,
-      env: {},
-      cwd: dir,
-      shutdown: new AbortController().signal,
-    };
-    assert.equal(await main(['validate'], io), 2);
-    assert.equal(await main(['validate', '-f', 'good.yaml'], io), 0);
-    assert.equal(await main(['validate', '-f', 'nested'], io), 1);
   });
 
   void it('hides warnings with --quiet but still counts them', async () => {

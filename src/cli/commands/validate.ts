@@ -15,33 +15,36 @@ interface Options {
 }
 
 function parseArgs(args: readonly string[]): Options {
-  const inputs: string[] = [];
-  let quiet = false;
+  const opts: Options = { inputs: [], quiet: false };
   let afterFile = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '-f' || arg === '--filename') {
-      const value = args[i + 1];
+      const value = args[++i];
       if (value === undefined)
         throw new UsageError(`${arg} needs a file, a directory or - for stdin`);
-      inputs.push(value);
-      i++;
+      opts.inputs.push(value);
       afterFile = true;
     } else if (arg.startsWith('--filename=')) {
-      inputs.push(arg.slice('--filename='.length));
+      opts.inputs.push(arg.slice('--filename='.length));
       afterFile = true;
     } else if (arg === '-q' || arg === '--quiet') {
-      quiet = true;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      throw new UsageError(`unknown flag ${arg}; usage: ${USAGE}`);
-    } else if (afterFile) {
-      inputs.push(arg); // `-f a.yaml b.yaml` reads both, as a shell glob would produce
+      opts.quiet = true;
     } else {
-      throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; usage: ${USAGE}`);
+      opts.inputs.push(positional(arg, afterFile));
     }
   }
-  if (inputs.length === 0) throw new UsageError(`no input; usage: ${USAGE}`);
-  return { inputs, quiet };
+  if (opts.inputs.length === 0) throw new UsageError(`no input; usage: ${USAGE}`);
+  return opts;
+}
+
+/** After `-f`, bare arguments are more inputs (`-f *.yaml` as the shell expands it). */
+function positional(arg: string, afterFile: boolean): string {
+  if (arg.startsWith('-') && arg !== '-')
+    throw new UsageError(`unknown flag ${arg}; usage: ${USAGE}`);
+  if (!afterFile)
+    throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; usage: ${USAGE}`);
+  return arg;
 }
 
 async function expand(input: string, cwd: string): Promise<string[]> {
@@ -74,13 +77,13 @@ function describeObject(obj: unknown): string {
   return `${kind}/${typeof name === 'string' ? name : '<no name>'}`;
 }
 
-function report(
-  file: string,
-  source: SourceObject,
-  io: CommandIO,
-  opts: Options,
-  tally: Tally,
-): void {
+interface Reporter {
+  io: CommandIO;
+  opts: Options;
+  tally: Tally;
+}
+
+function report(file: string, source: SourceObject, { io, opts, tally }: Reporter): void {
   const what = describeObject(source.object);
   const where = (p: { line: number; col: number }): string => `${file}:${p.line}:${p.col}`;
   const kind = classifyManifest(source.object);
@@ -146,7 +149,7 @@ export function createValidateCommand(deps: { readStdin: () => Promise<string> }
           syntaxErrors++;
           io.stdout.write(`${label}:${e.position.line}:${e.position.col}: YAML: ${e.message}\n`);
         }
-        for (const source of parsed.objects) report(label, source, io, opts, tally);
+        for (const source of parsed.objects) report(label, source, { io, opts, tally });
       }
       const invalid = tally.invalid + syntaxErrors;
       io.stderr.write(
