@@ -5,38 +5,77 @@
  */
 import { SyncError } from './errors.ts';
 
-const STD = /^[A-Za-z0-9+/]*$/;
-const URL = /^[A-Za-z0-9\-_]*$/;
+const STD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const PAD = 0x3d;
 
-function firstBadOffset(text: string, alphabet: RegExp): number {
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charAt(i);
-    if (ch === '\r' || ch === '\n') continue;
-    if (ch === '=') return -1;
-    if (!alphabet.test(ch)) return i;
-  }
-  return -1;
+function decodeMapOf(alphabet: string): Int16Array {
+  const map = new Int16Array(256).fill(-1);
+  for (let i = 0; i < alphabet.length; i++) map[alphabet.charCodeAt(i)] = i;
+  return map;
 }
 
-/** The only padding Go accepts after a body of length ≡ i (mod 4); 1 is never valid. */
-const PAD_FOR_REMAINDER = ['', undefined, '==', '='];
+const isNewline = (b: number | undefined): boolean => b === 0x0a || b === 0x0d;
 
-/** Go's `base64.{Std,URL}Encoding.DecodeString` (not `.Strict()`): padded, \r \n skipped. */
-function decodeGoBase64(input: Uint8Array, url: boolean): Uint8Array {
-  const raw = Buffer.from(input).toString('latin1');
-  const alphabet = url ? URL : STD;
-  const bad = firstBadOffset(raw, alphabet);
-  if (bad >= 0) throw new SyncError(`illegal base64 data at input byte ${bad}`);
-  const text = raw.replace(/[\r\n]/g, '');
-  const eq = text.indexOf('=');
-  const body = eq < 0 ? text : text.slice(0, eq);
-  const pad = eq < 0 ? '' : text.slice(eq);
-  const validPad = PAD_FOR_REMAINDER[body.length % 4] === pad;
-  if (!validPad || !alphabet.test(body)) {
-    const at = eq >= 0 && !validPad ? eq : body.length - (body.length % 4);
-    throw new SyncError(`illegal base64 data at input byte ${at}`);
+function corrupt(offset: number): SyncError {
+  return new SyncError(`illegal base64 data at input byte ${offset}`);
+}
+
+/** After the first '=' of a quantum at position j: consume the rest of the padding and newlines. */
+function endOfPadding(src: Uint8Array, si: number, j: number): number {
+  let i = si;
+  if (j < 2) throw corrupt(i - 1);
+  if (j === 2) {
+    while (isNewline(src[i])) i++;
+    if (i === src.length) throw corrupt(src.length);
+    if (src[i] !== PAD) throw corrupt(i - 1);
+    i++;
   }
-  return new Uint8Array(Buffer.from(body, url ? 'base64url' : 'base64'));
+  while (isNewline(src[i])) i++;
+  if (i < src.length) throw corrupt(i);
+  return i;
+}
+
+/** Go's decodeQuantum: up to four 6-bit values from `si`, and where the next quantum starts. */
+function readQuantum(
+  src: Uint8Array,
+  start: number,
+  map: Int16Array,
+): { values: number[]; next: number } {
+  const values: number[] = [];
+  let si = start;
+  while (values.length < 4) {
+    if (si === src.length) {
+      if (values.length === 0) return { values, next: si };
+      throw corrupt(si - values.length);
+    }
+    const b = src[si++] ?? 0;
+    const v = map[b] ?? -1;
+    if (v >= 0) values.push(v);
+    else if (b === PAD) return { values, next: endOfPadding(src, si, values.length) };
+    else if (!isNewline(b)) throw corrupt(si - 1);
+  }
+  return { values, next: si };
+}
+
+/**
+ * Go's `base64.Encoding.DecodeString` for the padded Std/URL encodings (not `.Strict()`):
+ * newlines are skipped, padding is required, offsets in errors are Go's.
+ */
+function decodeGoBase64(src: Uint8Array, url: boolean): Uint8Array {
+  const map = decodeMapOf(url ? URL_ALPHABET : STD_ALPHABET);
+  const out = new Uint8Array(Math.floor(src.length / 4) * 3 + 3);
+  let n = 0;
+  let si = 0;
+  while (si < src.length) {
+    const { values, next } = readQuantum(src, si, map);
+    si = next;
+    const [a = 0, b = 0, c = 0, d = 0] = values;
+    const val = (a << 18) | (b << 12) | (c << 6) | d;
+    const bytes = [(val >> 16) & 0xff, (val >> 8) & 0xff, val & 0xff];
+    for (let k = 0; k < values.length - 1; k++) out[n++] = bytes[k] ?? 0;
+  }
+  return out.slice(0, n);
 }
 
 /** ESO `decoding.Decode(strategy, in)`. */
