@@ -18,15 +18,25 @@ import type {
   TemplateNode,
   VariableNode,
 } from './ast.ts';
-import { N as nodeTypes, nodeString } from './ast.ts';
+import * as ast from './ast.ts';
 import type { Builtin } from './builtins.ts';
-import { builtins, isTrue, REFLECT_VALUE } from './builtins.ts';
+import * as builtinsModule from './builtins.ts';
 import type { Val } from './compare.ts';
 import { TemplateError } from './errors.ts';
-import { formatValue, sprint } from './fmt.ts';
-import { compareGoStrings, goQuote, utf8Length } from './gostr.ts';
+import * as fmt from './fmt.ts';
+import * as gostr from './gostr.ts';
 import type { FuncSignature } from './types.ts';
-import {
+import * as types from './types.ts';
+import type { FuncMap, GoFunc, GoTyped as GoTypedValue, GoValue } from './value.ts';
+import * as value from './value.ts';
+
+// Bound once: under tsx every use of an imported binding goes through a getter, which costs
+// about a tenth of the executor's time in hot paths.
+const { N, nodeString } = ast;
+const { builtins, isTrue, REFLECT_VALUE } = builtinsModule;
+const { formatValue, sprint } = fmt;
+const { compareGoStrings, goQuote, utf8Length } = gostr;
+const {
   assignable,
   canBeNil,
   EMPTY_INTERFACE,
@@ -36,12 +46,8 @@ import {
   signatureOf,
   typeName,
   zeroValue,
-} from './types.ts';
-import type { FuncMap, GoFunc, GoValue } from './value.ts';
-import { GoTyped } from './value.ts';
-
-// Local aliases: module-namespace getters (tsx's interop) are slow in hot paths.
-const N = nodeTypes;
+} = types;
+const { GoTyped } = value;
 
 export type MissingKey = 'error' | 'default' | 'invalid' | 'zero';
 
@@ -293,7 +299,7 @@ class State {
     );
   }
 
-  private rangeTyped(val: GoTyped, r: BranchNode, it: RangeIteration): boolean {
+  private rangeTyped(val: GoTypedValue, r: BranchNode, it: RangeIteration): boolean {
     const k = kindOfType(val.type);
     const inner = val.value;
     if (
