@@ -46,11 +46,38 @@ interface Tally {
   differences: Difference[];
 }
 
-const decoder = new TextDecoder();
+const strict = new TextDecoder('utf-8', { fatal: true });
+
+function validUtf8(b: Uint8Array): boolean {
+  try {
+    strict.decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Bytes as a quoted string; bytes that are not UTF-8 show as \xNN so they cannot hide. */
+function quoteBytes(bytes: Uint8Array): string {
+  if (validUtf8(bytes)) return JSON.stringify(strict.decode(bytes));
+  let out = '';
+  for (let i = 0; i < bytes.length;) {
+    const len = [4, 3, 2, 1].find(
+      (n) => i + n <= bytes.length && validUtf8(bytes.subarray(i, i + n)),
+    );
+    if (len === undefined) {
+      out += `\\x${bytes[i]!.toString(16).padStart(2, '0')}`;
+      i++;
+    } else {
+      out += JSON.stringify(strict.decode(bytes.subarray(i, i + len))).slice(1, -1);
+      i += len;
+    }
+  }
+  return `"${out}"`;
+}
+
 const show = (r: RenderResult): string =>
-  r.ok
-    ? `ok ${JSON.stringify(decoder.decode(r.output))}`
-    : `${r.phase} error ${JSON.stringify(r.error)}`;
+  r.ok ? `ok ${quoteBytes(r.output)}` : `${r.phase} error ${JSON.stringify(r.error)}`;
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

@@ -97,6 +97,54 @@ async function ddmin<T>(
   return cur;
 }
 
+const opener = /^(if|with|range|define|block)\b/;
+
+function keyword(seg: string, left: string, right: string): string {
+  if (!seg.startsWith(left)) return '';
+  const end = seg.endsWith(right) ? seg.length - right.length : seg.length;
+  return seg.slice(left.length, end).replace(/^-\s/, '').trim();
+}
+
+/** Index of the `end` closing the block opened at `open`, or -1. */
+function matchingEnd(segs: string[], open: number, left: string, right: string): number {
+  let depth = 0;
+  for (let k = open; k < segs.length; k++) {
+    const kw = keyword(segs[k]!, left, right);
+    if (opener.test(kw)) depth++;
+    else if (/^end\b/.test(kw) && --depth === 0) return k;
+  }
+  return -1;
+}
+
+/** Whole blocks first: drop `{{if}}…{{end}}` at once, or keep only its body. */
+async function shrinkBlocks(
+  c: TemplateCase,
+  segs: string[],
+  still: StillDiffers,
+  budget: Budget,
+): Promise<string[]> {
+  const left = c.leftDelim || '{{';
+  const right = c.rightDelim || '}}';
+  let cur = segs;
+  for (let k = 0; k < cur.length && budget.left > 0; k++) {
+    if (!opener.test(keyword(cur[k]!, left, right))) continue;
+    const end = matchingEnd(cur, k, left, right);
+    if (end < 0) continue;
+    const without = [...cur.slice(0, k), ...cur.slice(end + 1)];
+    const body = cur.slice(k + 1, end).filter((x) => !/^else\b/.test(keyword(x, left, right)));
+    const unwrapped = [...cur.slice(0, k), ...body, ...cur.slice(end + 1)];
+    for (const candidate of [without, unwrapped]) {
+      if (budget.left-- <= 0) break;
+      if (await still({ ...c, template: candidate.join('') })) {
+        cur = candidate;
+        k--;
+        break;
+      }
+    }
+  }
+  return cur;
+}
+
 async function shrinkActions(
   c: TemplateCase,
   still: StillDiffers,
@@ -104,7 +152,7 @@ async function shrinkActions(
 ): Promise<TemplateCase> {
   const left = c.leftDelim || '{{';
   const right = c.rightDelim || '}}';
-  const segs = segments(c.template, left, right);
+  const segs = await shrinkBlocks(c, segments(c.template, left, right), still, budget);
   const kept = await ddmin(segs, (xs) => still({ ...c, template: xs.join('') }), budget);
   let best: TemplateCase = { ...c, template: kept.join('') };
   // Inside each action: drop tokens, then replace "(expr)" by its inner expression.
