@@ -1,5 +1,5 @@
 /** toYaml / fromYaml with sigs.k8s.io/yaml's behaviour (JSON data model, go-yaml v2 style). */
-import { parseDocument, type Tags } from 'yaml';
+import { parseAllDocuments, type ScalarTag, type Tags } from 'yaml';
 import { formatFloat } from '../../fmt.ts';
 import { GoTyped, type GoValue } from '../../value.ts';
 import { emitYaml, type JsonValue } from './yaml-emit.ts';
@@ -100,13 +100,41 @@ export function toYaml(v: GoValue): string {
   }
 }
 
+/** A float that strconv.ParseFloat rejects as out of range stays a string in go-yaml. */
+function finiteOrString(tag: ScalarTag): ScalarTag {
+  return {
+    ...tag,
+    resolve: (str, onError, options) => {
+      const v: unknown = tag.resolve(str, onError, options);
+      return typeof v === 'number' && !Number.isFinite(v) && !/inf/i.test(str) ? str : v;
+    },
+  } as ScalarTag;
+}
+
+/** strconv.ParseInt(s, 0, 64) also reads Go's 0o octal prefix. */
+const GO_OCTAL: ScalarTag = {
+  tag: 'tag:yaml.org,2002:int',
+  default: true,
+  test: /^[-+]?0[oO][0-7_]+$/,
+  resolve: (str) => {
+    const n = parseInt(str.replace(/[_+]/g, '').replace(/0[oO]/, ''), 8);
+    return n;
+  },
+};
+
 /** go-yaml v2 resolves YAML 1.1 scalars but has no timestamps or sexagesimal numbers. */
 function goYamlTags(tags: Tags): Tags {
-  return tags.filter((t) => {
-    const tag = typeof t === 'string' ? t : t.tag;
-    const format = typeof t === 'string' ? undefined : t.format;
-    return tag !== 'tag:yaml.org,2002:timestamp' && format !== 'TIME';
-  });
+  return [GO_OCTAL, ...tags]
+    .filter((t) => {
+      const tag = typeof t === 'string' ? t : t.tag;
+      const format = typeof t === 'string' ? undefined : t.format;
+      return tag !== 'tag:yaml.org,2002:timestamp' && format !== 'TIME';
+    })
+    .map((t) =>
+      typeof t !== 'string' && t.tag === 'tag:yaml.org,2002:float' && 'resolve' in t
+        ? finiteOrString(t as ScalarTag)
+        : t,
+    );
 }
 
 function keyString(k: unknown): string {
@@ -140,12 +168,14 @@ const JSON_KIND: Record<string, string> = {
 };
 
 function parseYamlMap(s: string): Map<string, GoValue> {
-  const doc = parseDocument(s, {
+  // go-yaml's Unmarshal reads the first document only.
+  const [doc] = parseAllDocuments(s, {
     version: '1.1',
     merge: true,
     uniqueKeys: false,
     customTags: goYamlTags,
   });
+  if (doc === undefined) return new Map();
   const err = doc.errors[0];
   if (err) {
     const first = err.message.split('\n')[0] ?? err.message;

@@ -100,7 +100,11 @@ case('{{ .v | toYaml | fromYaml | toYaml }}', v={"a": [1, {"b": "c"}]})
 for s in ["a: 1\nb: yes\nc: [1, 2.5, x]\nd: {e: null}\nf: 1000000\ng: 0x1F\nh: 0777\ni: '123'\nj: 2001-12-14\nk: ~\nl: 1_000\nn: on\no: 1:20\n",
           "1: int key\ntrue: bool key\n1.5: f", "a: 12345678901234567890", "a: !!binary aGVsbG8=\nb: &x 1\nc: *x\nd:\n  <<: {e: 1}\n  f: 2\n",
           "a: |\n  multi\n  line\nb: >\n  folded\n  text\n", "- a\n- b", "", "just a string", "a: 1\na: 2", "a: .inf", "42", "true", "~", "# only a comment\n",
-          "a:\n  - 1\n  - x: y\n", "a: 'single'\nb: \"dq\\tx\"\n"]:
+          "a:\n  - 1\n  - x: y\n", "a: 'single'\nb: \"dq\\tx\"\n",
+          "a: 1\n---\nb: 2\n", "---\na: 1\n", "a: 1 # c\nb: \"x\\ty\"\nc: 'it''s'\n",
+          "a: -1\nb: +1\nc: 1e3\nd: 0.1\ne: -0.0\nf: 01\ng: 0o7\nh: 0b11\ni: 1_0\nj: .5\nk: 5.\nl: 1e400\nm: 0x_1F\nn: -0x1F\n",
+          "? complex\n: value\n", "a: !!str 1\nb: !!int \"2\"\nc: !custom x\n", "a: Yes\nb: NO\nc: Off\nd: y\ne: N\nf: TRUE\n",
+          "a: 9223372036854775807\nb: 9223372036854775808\nc: -9223372036854775809\n", "a: [1, [2, {b: c}]]\n", "a: \"\\u00e9\"\n"]:
     case('{{ printf "%v" (fromYaml .s) }}', s=s)
 case('{{ (fromYaml .s).a | printf "%T %v" }}', s="a: 1")
 case('{{ (fromYaml .s).a | printf "%T %v" }}', s="a: [1, 2]")
