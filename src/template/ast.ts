@@ -102,6 +102,9 @@ export interface NumberNode {
   isUint: boolean;
   isFloat: boolean;
   isComplex: boolean;
+  /** Real and imaginary parts of a complex constant (`1+2i`, `3i`). */
+  re: number;
+  im: number;
   int64: bigint;
   uint64: bigint;
   float64: number;

@@ -63,6 +63,8 @@ function isTrueTyped(t: GoTyped): boolean {
   switch (kindOfType(t.type)) {
     case Kind.Struct:
       return true;
+    case Kind.Complex:
+      return Array.isArray(t.value) && t.value.some((x) => x !== 0);
     case Kind.Func:
     case Kind.Pointer:
     case Kind.Interface:

@@ -55,6 +55,10 @@ function basicTyped(t: GoTyped): Basic {
   return { kind: B.Invalid, v: t };
 }
 
+function complexEqual(a: unknown, b: unknown): boolean {
+  return Array.isArray(a) && Array.isArray(b) && a[0] === b[0] && a[1] === b[1];
+}
+
 function isValid(v: Val): v is GoValue {
   return v !== undefined && v !== null;
 }
@@ -116,6 +120,8 @@ export function eq(arg1: Val, ...rest: Val[]): boolean {
       truth = mixed ?? false;
     } else if (b1.kind === B.Invalid) {
       truth = equalOther(arg1, arg);
+    } else if (b1.kind === B.Complex) {
+      truth = complexEqual(b1.v, b2.v);
     } else {
       truth = b1.v === b2.v;
     }

@@ -34,7 +34,7 @@ import * as value from './value.ts';
 // about a tenth of the executor's time in hot paths.
 const { N, nodeString } = ast;
 const { builtins, isTrue, REFLECT_VALUE } = builtinsModule;
-const { formatValue, sprint } = fmt;
+const { formatFloat, formatValue, sprint } = fmt;
 const { compareGoStrings, goQuote, utf8Length } = gostr;
 const {
   assignable,
@@ -447,7 +447,7 @@ class State {
 
   private idealConstant(c: NumberNode): Val {
     this.at(c);
-    if (c.isComplex) this.errorf(`complex constant ${c.text} is not supported`);
+    if (c.isComplex) return complexValue(c.re, c.im);
     if (c.isFloat && !isHexInt(c.text) && c.text[0] !== "'" && /[.eEpP]/.test(c.text))
       return c.float64;
     if (c.isInt) return c.int64;
@@ -715,6 +715,7 @@ class State {
         this.errorf(`expected bool; found ${nodeString(n)}`);
       // falls through: errorf never returns
       case Kind.Complex:
+        if (n.type === N.Number && n.isComplex) return new GoTyped(typ, [n.re, n.im]);
         this.errorf(`expected complex; found ${nodeString(n)}`);
       // falls through: errorf never returns
       case Kind.Float:
@@ -767,7 +768,11 @@ class State {
     if (typeof v === 'function' || (v instanceof GoTyped && kindOfType(v.type) === Kind.Func)) {
       this.errorf(`can't print ${nodeString(n)} of type ${typeName(v)}`);
     }
-    this.write(formatValue(v));
+    this.write(
+      v instanceof GoTyped && kindOfType(v.type) === Kind.Complex
+        ? formatComplex(v)
+        : formatValue(v),
+    );
   }
 }
 
@@ -786,6 +791,20 @@ interface CallSite {
   final: Final;
   argv: Val[];
   sig: FuncSignature;
+}
+
+/** A complex128 constant: the value model has no complex type, so it is a typed [re, im] pair. */
+function complexValue(re: number, im: number): GoValue {
+  return new GoTyped('complex128', [re, im]);
+}
+
+/** fmt's %v of a complex number: `(1+2i)`. */
+function formatComplex(v: GoTypedValue): string {
+  const parts = Array.isArray(v.value) ? v.value : [];
+  const part = (x: GoValue | undefined): string =>
+    formatFloat(typeof x === 'number' ? x : 0, 'g', -1);
+  const im = part(parts[1]);
+  return `(${part(parts[0])}${im.startsWith('-') ? '' : '+'}${im}i)`;
 }
 
 function typed(typ: string, plain: string, v: GoValue): GoValue {

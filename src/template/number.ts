@@ -137,6 +137,8 @@ function emptyNumber(pos: number, text: string): NumberNode {
     isUint: false,
     isFloat: false,
     isComplex: false,
+    re: 0,
+    im: 0,
     int64: 0n,
     uint64: 0n,
     float64: 0,
@@ -177,6 +179,7 @@ export function newNumber(
     const f = parseFloat64(text.slice(0, -1));
     if (f !== null) {
       n.isComplex = true;
+      n.im = f;
       if (f === 0) fromFloat(n, 0);
       return n;
     }
@@ -214,11 +217,13 @@ export function newNumber(
 }
 
 function complexNumber(n: NumberNode, text: string): NumberNode {
-  const m = /^(.*[^eEpP])([+-][^+-]*)i$/.exec(text);
+  const m = /^([+-]?[^+-]*(?:[eEpP][+-][^+-]*)?)([+-].*)i$/.exec(text);
   const re = m ? parseFloat64(m[1] ?? '') : null;
   const im = m ? parseFloat64(m[2] ?? '') : null;
   if (re === null || im === null) throw new NumberSyntaxError(`expected integer`);
   n.isComplex = true;
+  n.re = re;
+  n.im = im;
   if (im === 0) fromFloat(n, re);
   return n;
 }
