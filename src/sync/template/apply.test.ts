@@ -180,7 +180,7 @@ describe('template KeysAndValues scope', () => {
   it('nested YAML values are rejected without quoting the text', () => {
     assert.throws(() => {
       renderTemplate({ templateFrom: [{ literal: 'a:\n  b: c' }] }, target(), ctx({}));
-    }, /could not unmarshal template to 'map\[string\]\[\]byte': json: cannot unmarshal object into Go value of type string/);
+    }, /could not unmarshal template to 'map\[string\]\[\]byte': error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type string/);
   });
 
   it('valuesDecodingStrategy decodes values, never keys', () => {
