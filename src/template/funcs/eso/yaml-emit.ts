@@ -69,10 +69,31 @@ interface Analysis {
   blockAllowed: boolean;
 }
 
+const BREAK = '\\n\\r\\u0085\\u2028\\u2029';
+const WS = `[ \\t${BREAK}]`;
+const INDICATORS = [
+  /^(?:---|\.\.\.)/,
+  /^[#,[\]{}&*!|>'"%@`]/,
+  new RegExp(`^[?:-](?:${WS}|$)`),
+  new RegExp(`^[\\s\\S]+:(?:${WS}|$)`),
+  new RegExp(`${WS}#`),
+];
+const LINE_BREAK = new RegExp(`[${BREAK}]`);
+const EDGE_BREAK = new RegExp(`^[${BREAK}]|[${BREAK}]$`);
+const BREAK_SPACE = new RegExp(`[${BREAK}] `);
+const SPACE_BREAK = new RegExp(` [${BREAK}]`);
+
+function hasSpecialCharacters(s: string): boolean {
+  for (const c of s) {
+    const cp = c.codePointAt(0) ?? 0;
+    if (!isPrintable(cp)) return true;
+  }
+  return false;
+}
+
 /** yaml_emitter_analyze_scalar, for block context. */
 function analyze(s: string): Analysis {
-  const chars = Array.from(s);
-  if (chars.length === 0) {
+  if (s.length === 0) {
     return {
       multiline: false,
       blockPlainAllowed: false,
@@ -80,67 +101,19 @@ function analyze(s: string): Analysis {
       blockAllowed: false,
     };
   }
-  let blockIndicators = s.startsWith('---') || s.startsWith('...');
-  let special = false;
-  let lineBreaks = false;
-  let spaceBreak = false;
-  let breakSpace = false;
-  let leadingSpace = false;
-  let leadingBreak = false;
-  let trailingSpace = false;
-  let trailingBreak = false;
-  let prevSpace = false;
-  let prevBreak = false;
-  let precededByWhitespace = true;
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] ?? '';
-    const next = chars[i + 1];
-    const followedByWhitespace = next === undefined || isBlank(next) || isBreak(next);
-    if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(c)) blockIndicators = true;
-      if ((c === '?' || c === ':') && followedByWhitespace) blockIndicators = true;
-      if (c === '-' && followedByWhitespace) blockIndicators = true;
-    } else {
-      if (c === ':' && followedByWhitespace) blockIndicators = true;
-      if (c === '#' && precededByWhitespace) blockIndicators = true;
-    }
-    const cp = c.codePointAt(0) ?? 0;
-    if (!isPrintable(cp) || cp === 0xfeff) special = true;
-    if (isBreak(c)) lineBreaks = true;
-    if (c === ' ') {
-      if (i === 0) leadingSpace = true;
-      if (i === chars.length - 1) trailingSpace = true;
-      if (prevBreak) breakSpace = true;
-      prevSpace = true;
-      prevBreak = false;
-    } else if (isBreak(c)) {
-      if (i === 0) leadingBreak = true;
-      if (i === chars.length - 1) trailingBreak = true;
-      if (prevSpace) spaceBreak = true;
-      prevSpace = false;
-      prevBreak = true;
-    } else {
-      prevSpace = false;
-      prevBreak = false;
-    }
-    precededByWhitespace = isBlank(c) || isBreak(c);
-  }
-  let blockPlainAllowed = true;
-  let singleQuotedAllowed = true;
-  let blockAllowed = true;
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) blockPlainAllowed = false;
-  if (trailingSpace) blockAllowed = false;
-  if (breakSpace) {
-    blockPlainAllowed = false;
-    singleQuotedAllowed = false;
-  }
-  if (spaceBreak || special) {
-    blockPlainAllowed = false;
-    singleQuotedAllowed = false;
-    blockAllowed = false;
-  }
-  if (lineBreaks || blockIndicators) blockPlainAllowed = false;
-  return { multiline: lineBreaks, blockPlainAllowed, singleQuotedAllowed, blockAllowed };
+  const special = hasSpecialCharacters(s);
+  const multiline = LINE_BREAK.test(s);
+  const trailingSpace = s.endsWith(' ');
+  const spaceBreak = SPACE_BREAK.test(s) || special;
+  const breakSpace = BREAK_SPACE.test(s);
+  const edges = s.startsWith(' ') || trailingSpace || EDGE_BREAK.test(s);
+  const indicators = INDICATORS.some((re) => re.test(s));
+  return {
+    multiline,
+    blockPlainAllowed: !(edges || breakSpace || spaceBreak || multiline || indicators),
+    singleQuotedAllowed: !(breakSpace || spaceBreak),
+    blockAllowed: !(trailingSpace || spaceBreak),
+  };
 }
 
 type Style = 'plain' | 'single' | 'double' | 'literal';
@@ -191,6 +164,7 @@ function writeSingle(w: Writer, s: string, indent: number, allowBreaks: boolean)
   const chars = Array.from(s);
   w.write("'");
   let spaces = false;
+  let afterBreak = false;
   chars.forEach((c, i) => {
     if (c === ' ') {
       const fold =
@@ -198,7 +172,14 @@ function writeSingle(w: Writer, s: string, indent: number, allowBreaks: boolean)
       if (fold && chars[i + 1] !== ' ') w.indent(indent);
       else w.write(c);
       spaces = true;
+    } else if (isBreak(c)) {
+      // libyaml writes the break itself, then indents the next line.
+      w.out += c;
+      w.column = 0;
+      afterBreak = true;
     } else {
+      if (afterBreak) w.write(' '.repeat(indent));
+      afterBreak = false;
       w.write(c === "'" ? "''" : c);
       spaces = false;
     }

@@ -108,7 +108,7 @@ function finiteOrString(tag: ScalarTag): ScalarTag {
       const v: unknown = tag.resolve(str, onError, options);
       return typeof v === 'number' && !Number.isFinite(v) && !/inf/i.test(str) ? str : v;
     },
-  } as ScalarTag;
+  };
 }
 
 /** strconv.ParseInt(s, 0, 64) also reads Go's 0o octal prefix. */

@@ -96,6 +96,9 @@ for v in [{"b": 1, "a": "x", "c": [1, 2.5, "true", "yes", "on", "", "a: b", "- x
           {"i": ["#", "a #b", "a# b", "@x", "%x", "`x", "!x", "|x", ">x", "&x", "*x", "[x", "]x", "{x", "}x", ",x", "a,b", "a: b", "a:b", "x:", "- ", "-x", "? x", "?x", "---", "...", "--- x", "a'b", "a\"b"]}]:
     case('{{ toYaml .v }}', v=v)
 case('{{ .v | toYaml | fromYaml | toYaml }}', v={"a": [1, {"b": "c"}]})
+case('{{ toYaml .v }}', v=["a\r\nb", "a \nb", "a\n b", "\tx", "x\t", " x ", "x\n", "\nx", "a\u2028b", "a\u0085", "a - b", "a -b", "-", "a#", "a #", "#a", "a:", ":a", "a: ", "key: value",
+    "x " * 50, "'" * 3 + " y" * 45, "\t" + "z " * 45, "a\n" * 3, "  lead\ntext", "trail  \nx", "é" * 90, "日本語 " * 30, "a\u00a0b", "\u00a0", "tab\tin middle of a line", "http://example.com/a?b=c#d"])
+case('{{ toYaml .v }}', v={"x" * 130: 1, "a b": {"c d": [{"e": [1, 2]}, "f"]}, "emptyinner": {"e": {}, "l": []}})
 
 for s in ["a: 1\nb: yes\nc: [1, 2.5, x]\nd: {e: null}\nf: 1000000\ng: 0x1F\nh: 0777\ni: '123'\nj: 2001-12-14\nk: ~\nl: 1_000\nn: on\no: 1:20\n",
           "1: int key\ntrue: bool key\n1.5: f", "a: 12345678901234567890", "a: !!binary aGVsbG8=\nb: &x 1\nc: *x\nd:\n  <<: {e: 1}\n  f: 2\n",
