@@ -267,3 +267,35 @@ export class LeaderElector {
     );
   }
 }
+
+/** What the Manager needs from leader election; built by `leaderElection()`. */
+export interface LeaderElection {
+  start(callbacks: { onStartedLeading(): void; onStoppedLeading(): void }): void;
+  stop(): Promise<void>;
+  isLeader(): boolean;
+}
+
+/** Adapts a LeaderElector to the Manager: the Manager supplies the callbacks at start. */
+export function leaderElection(
+  options: Omit<LeaderElectionOptions, 'onStartedLeading' | 'onStoppedLeading'>,
+): LeaderElection {
+  let elector: LeaderElector | undefined;
+  return {
+    start: (callbacks) => {
+      elector = new LeaderElector({
+        ...options,
+        onStartedLeading: () => {
+          callbacks.onStartedLeading();
+        },
+        onStoppedLeading: () => {
+          callbacks.onStoppedLeading();
+        },
+      });
+      elector.start();
+    },
+    stop: async () => {
+      await elector?.stop();
+    },
+    isLeader: () => elector?.isLeader() ?? false,
+  };
+}

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { Lane, WorkQueue, jittered, type QueueOptions } from './queue.ts';
-import { ExponentialBackoff, TokenBucket, defaultRateLimiter } from './rate-limiter.ts';
+import {
+  ExponentialBackoff,
+  TokenBucket,
+  defaultRateLimiter,
+  type RateLimiter,
+} from './rate-limiter.ts';
 
 function newQueue(overrides: Partial<QueueOptions> = {}): { queue: WorkQueue; clock: FakeClock } {
   const clock = new FakeClock();
@@ -110,7 +115,7 @@ describe('WorkQueue', () => {
 
   it('spreads the global token bucket beyond its burst at 10/s', () => {
     const clock = new FakeClock();
-    const bucket = new TokenBucket<string>(clock, { perSecond: 10, burst: 3 });
+    const bucket: RateLimiter<string> = new TokenBucket<string>(clock, { perSecond: 10, burst: 3 });
     const delays = Array.from({ length: 5 }, (_, i) => bucket.when(`k${i}`));
     assert.deepEqual(delays, [0, 0, 0, 100, 200]);
     clock.advance(1000);
