@@ -208,9 +208,9 @@ export function int64(n: bigint): GoTyped {
   return new GoTyped('int64', BigInt.asIntN(64, n));
 }
 
-/** Go's `[]string` result. Kept as a plain list: the engine ranges and prints it the same way. */
-export function strings(list: string[]): GoValue[] {
-  return list;
+/** Go's `[]string` result. */
+export function strings(list: string[]): GoValue {
+  return new GoTyped('[]string', list);
 }
 
 /** A `uint32` parameter. */

@@ -258,7 +258,7 @@ interface Signer {
 function publicSpki(k: PrivKey): Buffer {
   if (k.kind === 'dsa')
     throw new FuncError(
-      'error creating certificate: x509: only RSA, ECDSA and Ed25519 keys supported',
+      'error creating certificate: x509: unsupported public key type: *dsa.PublicKey',
     );
   return nc.createPublicKey(k.key).export({ type: 'spki', format: 'der' });
 }
@@ -268,7 +268,7 @@ function createCertificate(t: Template, key: PrivKey, parent: Signer | null): Go
   const signer = parent?.key ?? key;
   if (signer.kind === 'dsa')
     throw new FuncError(
-      'error creating certificate: x509: only RSA, ECDSA and Ed25519 keys supported',
+      'error creating certificate: x509: certificate private key does not implement crypto.Signer',
     );
   const spki = publicSpki(key);
   const subject = name(t.cn);

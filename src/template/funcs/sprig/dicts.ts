@@ -1,6 +1,16 @@
 /** Sprig's dict.go. Maps are shared references, as in Go: set/unset/merge mutate their argument. */
 import { FuncError, type GoFunc, type GoValue } from '../../value.ts';
-import { any, dictArg, fixed, goKindName, goTypeName, str, unwrap, variadic } from './args.ts';
+import {
+  any,
+  dictArg,
+  fixed,
+  strings,
+  goKindName,
+  goTypeName,
+  str,
+  unwrap,
+  variadic,
+} from './args.ts';
 import { deepCopy, isEmpty } from './defaults.ts';
 import { strval } from './strval.ts';
 
@@ -78,7 +88,7 @@ export function dictFuncs(): [string, GoFunc][] {
       ds.filter((d) => d.has(k)).map((d) => d.get(k) ?? null),
     ),
     // Go's map iteration order is random; we give insertion order (keys/values are unordered).
-    variadic('keys', [], dictArg, (ds) => ds.flatMap((d) => [...d.keys()])),
+    variadic('keys', [], dictArg, (ds) => strings(ds.flatMap((d) => [...d.keys()]))),
     fixed('values', [dictArg], (d) => [...d.values()]),
     variadic('pick', [dictArg], str, (d, ks) => {
       const out = new Map<string, GoValue>();

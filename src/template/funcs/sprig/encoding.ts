@@ -77,31 +77,36 @@ export function b32encode(b: Uint8Array): string {
   return out;
 }
 
-/** base32.StdEncoding.DecodeString (strict padding; \r\n skipped). */
+/** base32.StdEncoding.DecodeString: \r and \n are dropped first, then Go's quantum decoder. */
 export function b32decode(s: string): Buffer {
-  const src = Buffer.from(s, 'utf8');
-  const idx: number[] = [];
-  for (let i = 0; i < src.length; i++) if (!isNL(src[i])) idx.push(i);
-  const clean = idx.map((i) => String.fromCharCode(src[i] ?? 0)).join('');
+  const src = Buffer.from(s.replace(/[\r\n]/g, ''), 'utf8');
+  const olen = src.length;
   const out: number[] = [];
-  for (let q = 0; q < clean.length; q += 8) {
-    const group = clean.slice(q, q + 8);
-    if (group.length < 8) throw corrupt('base32', idx[q + group.length - 1] ?? src.length);
-    const pad = group.indexOf('=');
-    const dlen = pad === -1 ? 8 : pad;
-    if (pad !== -1) {
-      if (![2, 4, 5, 7].includes(pad) || !/^=+$/.test(group.slice(pad))) {
-        throw corrupt('base32', idx[q + pad] ?? 0);
+  let at = 0;
+  let end = false;
+  while (at < olen && !end) {
+    const dbuf = new Array<number>(8).fill(0);
+    let dlen = 8;
+    for (let j = 0; j < 8;) {
+      if (at === olen) throw corrupt('base32', olen - (olen - at) - j);
+      const c = src[at++] ?? 0;
+      const left = olen - at;
+      if (c === 0x3d && j >= 2 && left < 8) {
+        if (left + j < 7) throw corrupt('base32', olen);
+        for (let k = 0; k < 7 - j; k++) {
+          if (left > k && src[at + k] !== 0x3d) throw corrupt('base32', olen - left + k - 1);
+        }
+        [dlen, end] = [j, true];
+        if (dlen === 1 || dlen === 3 || dlen === 6) throw corrupt('base32', olen - left - 1);
+        break;
       }
-      if (q + 8 < clean.length) throw corrupt('base32', idx[q + 8] ?? 0);
+      const v = B32.indexOf(String.fromCharCode(c));
+      if (v < 0 || c >= 0x80) throw corrupt('base32', olen - left - 1);
+      dbuf[j++] = v;
     }
     let bits = 0n;
-    for (let k = 0; k < 8; k++) {
-      const v = k < dlen ? B32.indexOf(group[k] ?? '') : 0;
-      if (v < 0) throw corrupt('base32', idx[q + k] ?? 0);
-      bits = (bits << 5n) | BigInt(v);
-    }
-    const nbytes = Math.floor((dlen * 5) / 8);
+    for (const v of dbuf) bits = (bits << 5n) | BigInt(v);
+    const nbytes = { 8: 5, 7: 4, 5: 3, 4: 2, 2: 1 }[dlen] ?? 0;
     for (let k = 0; k < nbytes; k++) out.push(Number((bits >> BigInt(32 - 8 * k)) & 0xffn));
   }
   return Buffer.from(out);

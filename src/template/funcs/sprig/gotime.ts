@@ -3,6 +3,7 @@
  * with Go's layout-based Format and Parse. Zones are IANA names resolved through Intl; Go's
  * "Local" is whatever zone the caller configures (UTC by default).
  */
+import { readFileSync } from 'node:fs';
 import { GoTyped } from '../../value.ts';
 
 /** Where a time is shown: an IANA zone, or a fixed offset (from a parsed "-07:00"). */
@@ -91,12 +92,65 @@ export function zoneAt(loc: GoLocation, sec: number): { offset: number; abbr: st
     Number(get('second'));
   const offset = wall - Math.floor(ms / 1000);
   const isGmt = (a: string): boolean => /^GMT([+-]|$)/.test(a);
+  const fromTzdata = tzdataAbbr(loc.zone, Math.floor(ms / 1000), offset);
+  if (fromTzdata !== null) return { offset, abbr: fromTzdata };
   let abbr = get('timeZoneName');
   // en-US names American zones (EST), en-GB European ones (CET, BST); tzdata numbers the rest.
   if (isGmt(abbr))
     abbr = partsIn(loc.zone, ms, 'en-GB').find((p) => p.type === 'timeZoneName')?.value ?? abbr;
   if (isGmt(abbr) && !(abbr === 'GMT' && offset === 0)) abbr = offsetAbbr(offset);
   return { offset, abbr };
+}
+
+/**
+ * The zone abbreviation Go would print, from the system's tzdata (TZif) file — the same data
+ * Go reads. Intl supplies the offset; this only names it. Null when the file is unavailable.
+ */
+function tzdataAbbr(zone: string, sec: number, offset: number): string | null {
+  if (!/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return null;
+  let b: Buffer;
+  try {
+    b = readFileSync(`/usr/share/zoneinfo/${zone}`);
+  } catch {
+    return null;
+  }
+  if (b.toString('latin1', 0, 4) !== 'TZif') return null;
+  type Header = [number, number, number, number, number, number];
+  const header = (from: number): Header =>
+    [0, 1, 2, 3, 4, 5].map((i) => b.readUInt32BE(from + 20 + 4 * i)) as Header;
+  const v1 = header(0);
+  const wide = b[4] !== 0;
+  // Version 2+ files repeat the data with 64-bit times after the 32-bit block: use those.
+  const [isut, isstd, leap, cnt1, types1, chars1] = v1;
+  const skip = wide ? 44 + cnt1 * 5 + types1 * 6 + chars1 + leap * 8 + isstd + isut : 0;
+  const [, , , timecnt, typecnt, charcnt] = wide ? header(skip) : v1;
+  const at = skip + 44;
+  const size = wide ? 8 : 4;
+  const times = Array.from({ length: timecnt }, (_, i) =>
+    wide ? Number(b.readBigInt64BE(at + i * 8)) : b.readInt32BE(at + i * 4),
+  );
+  const idx = Array.from({ length: timecnt }, (_, i) => b[at + timecnt * size + i] ?? 0);
+  const typesAt = at + timecnt * (size + 1);
+  const types = Array.from({ length: typecnt }, (_, i) => ({
+    utoff: b.readInt32BE(typesAt + i * 6),
+    abbr: b[typesAt + i * 6 + 5] ?? 0,
+  }));
+  const chars = b.subarray(typesAt + typecnt * 6, typesAt + typecnt * 6 + charcnt);
+  const nameOf = (t: { abbr: number }): string => {
+    const end = chars.indexOf(0, t.abbr);
+    return chars.toString('latin1', t.abbr, end < 0 ? chars.length : end);
+  };
+  let k = times.length - 1;
+  while (k >= 0 && (times[k] ?? 0) > sec) k--;
+  const current = types[k >= 0 ? (idx[k] ?? 0) : 0];
+  if (current !== undefined && current.utoff === offset) return nameOf(current);
+  // Past the file's last transition (slim tzdata): the latest type with this offset.
+  for (let j = times.length - 1; j >= 0; j--) {
+    const t = types[idx[j] ?? 0];
+    if (t !== undefined && t.utoff === offset) return nameOf(t);
+  }
+  const any = types.find((t) => t.utoff === offset);
+  return any === undefined ? null : nameOf(any);
 }
 
 /** Go's abbreviation for zones without one in tzdata: "+01", "-0330". */

@@ -100,8 +100,13 @@ class Reader {
   constructor(readonly s: string) {}
 
   fail(context: string): never {
-    if (this.i >= this.s.length) throw new FuncError('unexpected end of JSON input');
-    const c = this.s[this.i] ?? '';
+    // At the end Go's scanner sees a space: inside a literal, number or escape that is an
+    // invalid character; elsewhere the input just ended too early.
+    const midToken = /^in (literal|numeric|exponent|string escape|\\u)|after decimal point/.test(
+      context,
+    );
+    if (this.i >= this.s.length && !midToken) throw new FuncError('unexpected end of JSON input');
+    const c = this.s[this.i] ?? ' ';
     const q = c === "'" ? "'\\''" : c === '"' ? `'"'` : `'${c}'`;
     throw new FuncError(`invalid character ${q} ${context}`);
   }

@@ -1,6 +1,6 @@
 /** Sprig's list.go. Functions and their must* twins fail the same way (a panic is an error). */
 import { FuncError, GoTyped, type GoFunc, type GoValue } from '../../value.ts';
-import { any, fixed, goKindName, int, isListLike, listItems, variadic } from './args.ts';
+import { any, fixed, goKindName, int, isListLike, listItems, strings, variadic } from './args.ts';
 import { isEmpty } from './defaults.ts';
 import { toInt } from './numeric.ts';
 import { deepEqual } from './reflect.ts';
@@ -115,8 +115,8 @@ export function listFuncs(): [string, GoFunc][] {
     variadic('mustSlice', [any], any, sliceOf),
     variadic('concat', [], any, concat),
     fixed('sortAlpha', [any], (l) => {
-      if (isListLike(l)) return strslice(l).sort(compareBytes);
-      return [strval(l)];
+      if (isListLike(l)) return strings(strslice(l).sort(compareBytes));
+      return strings([strval(l)]);
     }),
   ];
 }

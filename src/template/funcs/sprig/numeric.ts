@@ -74,10 +74,13 @@ function truncToInt64(f: number): bigint {
   return BigInt(Math.trunc(f));
 }
 
-/** Drops a trailing ".000" (cast's trimZeroDecimal) before integer parsing. */
-function trimZeroDecimal(s: string): string {
-  const m = /^(.*)\.0+$/.exec(s);
-  return m?.[1] ?? s;
+/** cast v1.10's trimDecimal (the version ESO builds with): "3.5" → "3", ".5" → "0". */
+function trimDecimal(s: string): string {
+  if (!s.includes('.')) return s;
+  const m = /^([-+]?\d*)(\.\d*)?$/.exec(s);
+  if (m === null) return s;
+  const int = m[1] ?? '';
+  return int === '' || int === '-' || int === '+' ? `${int}0` : int;
 }
 
 /** cast.ToInt64 (errors give 0). cast.ToInt is the same on 64-bit platforms. */
@@ -87,7 +90,7 @@ export function toInt(v: GoValue): bigint {
   if (typeof u === 'bigint') return u;
   if (typeof u === 'boolean') return u ? 1n : 0n;
   if (typeof u === 'number') return truncToInt64(u);
-  if (typeof u === 'string') return parseGoInt(trimZeroDecimal(u), 0) ?? 0n;
+  if (typeof u === 'string') return parseGoInt(trimDecimal(u), 0) ?? 0n;
   return 0n;
 }
 
@@ -134,7 +137,11 @@ function round(a: GoValue, places: number, opt: number[]): number {
   return (frac >= roundOn ? Math.ceil(digit) : Math.floor(digit)) / pow;
 }
 
-const ints = (xs: number[]): GoValue[] => xs.map((x) => BigInt(x));
+const ints = (xs: number[]): GoValue =>
+  new GoTyped(
+    '[]int',
+    xs.map((x) => BigInt(x)),
+  );
 
 function intDiv(a: GoValue, b: GoValue, op: 'div' | 'mod'): GoTyped {
   const d = toInt(b);

@@ -1,7 +1,7 @@
 /** Sprig's regex.go over Go regexp semantics (../goregexp.ts). */
 import { FuncError, type GoFunc, type GoValue } from '../../value.ts';
 import * as re from '../goregexp.ts';
-import { fixed, int, str } from './args.ts';
+import { fixed, int, str, strings } from './args.ts';
 
 /** regexp.Compile, failing with Go's error text. */
 function compile(pattern: string): RegExp {
@@ -57,11 +57,11 @@ export function regexFuncs(): [string, GoFunc][] {
       }
     }),
     fixed('mustRegexMatch', [str, str], (p, s) => re.goMatch(compile(p), s)),
-    ...both('regexFindAll', 'rsn', (r, s, n) => re.goFindAll(r, s, Number(n))),
+    ...both('regexFindAll', 'rsn', (r, s, n) => strings(re.goFindAll(r, s, Number(n)))),
     ...both('regexFind', 'rs', (r, s) => re.goFindString(r, s)),
     ...both('regexReplaceAll', 'rss', (r, s, x) => re.goReplaceAll(r, s, String(x), false)),
     ...both('regexReplaceAllLiteral', 'rss', (r, s, x) => re.goReplaceAll(r, s, String(x), true)),
-    ...both('regexSplit', 'rsn', (r, s, n) => re.goSplit(r, s, Number(n))),
+    ...both('regexSplit', 'rsn', (r, s, n) => strings(re.goSplit(r, s, Number(n)))),
     fixed('regexQuoteMeta', [str], re.quoteMeta),
   ];
 }

@@ -1,4 +1,4 @@
-/** Masterminds/semver v3.3.0 as sprig's `semver` and `semverCompare` use it. */
+/** Masterminds/semver v3.4.0 (the version ESO builds with) behind `semver` and `semverCompare`. */
 import { FuncError, GoTyped, type GoFunc, type GoValue } from '../../value.ts';
 import { fixed, str } from './args.ts';
 
@@ -19,7 +19,7 @@ function segment(s: string): bigint {
   const n = BigInt(s);
   if (n > MAX_U64) {
     throw new FuncError(
-      `Error parsing version segment: strconv.ParseUint: parsing "${s}": value out of range`,
+      `error parsing version segment: strconv.ParseUint: parsing "${s}": value out of range`,
     );
   }
   return n;
@@ -28,12 +28,12 @@ function segment(s: string): bigint {
 /** semver.NewVersion (the loose parser: "v" prefix and missing minor/patch allowed). */
 export function parseVersion(v: string): Version {
   const m = VERSION.exec(v);
-  if (m === null) throw new FuncError('Invalid Semantic Version');
+  if (m === null) throw new FuncError('invalid semantic version');
   const pre = m[5] ?? '';
   const metadata = m[8] ?? '';
   for (const p of pre === '' ? [] : pre.split('.')) {
     if (/^\d+$/.test(p) && p.length > 1 && p.startsWith('0'))
-      throw new FuncError('Version segment starts with 0');
+      throw new FuncError('version segment starts with 0');
   }
   return {
     major: segment(m[1] ?? '0'),
@@ -121,7 +121,7 @@ function parseConstraint(c: string): Constraint {
   try {
     con = parseVersion(ver);
   } catch {
-    throw new FuncError('constraint Parser Error');
+    throw new FuncError('constraint parser error');
   }
   return { op, con, dirty, minorDirty, patchDirty };
 }
@@ -151,7 +151,6 @@ function caret(v: Version, c: Constraint): boolean {
 
 function notEqual(v: Version, c: Constraint): boolean {
   if (c.dirty) {
-    if (v.pre !== '' && c.con.pre === '') return false;
     if (c.con.major !== v.major) return true;
     if (c.con.minor !== v.minor && !c.minorDirty) return true;
     if (c.minorDirty) return false;
@@ -176,9 +175,10 @@ function lessEqual(v: Version, c: Constraint): boolean {
   return !(v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty);
 }
 
-function check(v: Version, c: Constraint): boolean {
+/** One constraint; a prerelease only passes if its OR-group mentions a prerelease (v3.4). */
+function check(v: Version, c: Constraint, includePre: boolean): boolean {
+  if (v.pre !== '' && !includePre) return false;
   if (c.op === '!=') return notEqual(v, c);
-  if (v.pre !== '' && c.con.pre === '') return false;
   switch (c.op) {
     case '>':
       return greater(v, c);
@@ -209,7 +209,10 @@ export function semverCompare(constraint: string, version: string): boolean {
     return found.map(parseConstraint);
   });
   const v = parseVersion(version);
-  return groups.some((g) => g.every((c) => check(v, c)));
+  return groups.some((g) => {
+    const includePre = g.some((c) => c.con.pre !== '');
+    return g.every((c) => check(v, c, includePre));
+  });
 }
 
 /** The *semver.Version value: its accessors are exposed as fields for templates. */

@@ -57,7 +57,7 @@ const cases: [string, string][] = [
   ['{{ toString 1 }}{{ toString 1.5 }}{{ toString nil }}{{ toString true }}', '11.5<nil>true'],
   ['{{ list 1 "a" nil 2.5 | join "," }}', '1,a,2.5'],
   ['{{ join "," "abc" }}', 'abc'],
-  ['{{ toStrings (list 1 2) | typeOf }}', '[]interface {}'],
+  ['{{ toStrings (list 1 2) | typeOf }}', '[]string'],
   ['{{ $s := split "$" "foo$bar$baz" }}{{ $s._0 }}{{ $s._2 }}', 'foobaz'],
   ['{{ splitList "," "a,b,c" }}', '[a b c]'],
   ['{{ $s := splitn "$" 2 "foo$bar$baz" }}{{ $s._1 }}', 'bar$baz'],

@@ -9,6 +9,7 @@ import {
   isListLike,
   listItems,
   str,
+  strings,
   unwrap,
   variadic,
 } from './args.ts';
@@ -206,7 +207,7 @@ function quoteFuncs(): [string, GoFunc][] {
         .join(' '),
     ),
     fixed('toString', [any], strval),
-    fixed('toStrings', [any], strslice),
+    fixed('toStrings', [any], (v) => strings(strslice(v))),
     fixed('join', [str, any], (sep, v) => strslice(v).join(sep)),
   ];
 }
@@ -214,7 +215,7 @@ function quoteFuncs(): [string, GoFunc][] {
 function splitFuncs(): [string, GoFunc][] {
   return [
     fixed('split', [str, str], (sep, s) => indexMap(splitN(s, sep, -1))),
-    fixed('splitList', [str, str], (sep, s) => splitN(s, sep, -1)),
+    fixed('splitList', [str, str], (sep, s) => strings(splitN(s, sep, -1))),
     fixed('splitn', [str, int, str], (sep, n, s) => indexMap(splitN(s, sep, n))),
     fixed('replace', [str, str, str], (o, n, s) => replaceAll(s, o, n)),
     fixed('contains', [str, str], (sub, s) => s.includes(sub)),
