@@ -24,3 +24,8 @@ export class InputError extends FerryError {}
 export class PrerequisiteError extends FerryError {
   override readonly exitCode = 3;
 }
+
+/** The message of a thrown value, for logs: only our own messages, which never carry values. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : 'unknown error';
+}

@@ -1,11 +1,15 @@
 import type { Command } from '../command.ts';
+import { agentCommand } from './agent.ts';
 import { crdsCommand } from './crds.ts';
+import { demoCommand } from './demo.ts';
 import { templateCommand } from './template.ts';
 import { validateCommand } from './validate.ts';
 import { versionCommand } from './version.ts';
 
 /** Every sub-command, in the order `ferry --help` lists them. */
 export const commands: readonly Command[] = [
+  agentCommand,
+  demoCommand,
   validateCommand,
   crdsCommand,
   templateCommand,
