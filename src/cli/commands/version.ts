@@ -9,7 +9,10 @@ export function packageVersion(): string {
   for (;;) {
     const candidate = join(dir, 'package.json');
     if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'ferry' && pkg.version) return pkg.version;
     }
     const parent = dirname(dir);
