@@ -17,7 +17,7 @@ function describeError(e: unknown): string {
   const status = statusOf(e);
   if (status === 404) return 'not found';
   if (status !== undefined) return `HTTP ${String(status)}`;
-  return e instanceof Error ? e.message.split('\n')[0]! : 'unknown error';
+  return e instanceof Error ? (e.message.split('\n')[0] ?? '') : 'unknown error';
 }
 
 /** Builds the operator's ProviderKubeAccess from a KubeConfig. */

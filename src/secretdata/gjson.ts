@@ -28,9 +28,9 @@ function splitPath(path: string): Segment[] {
   let depth = 0;
   let quote = false;
   for (let i = 0; i < path.length; i++) {
-    const c = path[i]!;
+    const c = path.charAt(i);
     if (c === '\\' && i + 1 < path.length) {
-      cur += c + path[++i]!;
+      cur += c + path.charAt(++i);
       continue;
     }
     if (quote) {
@@ -58,8 +58,8 @@ function unescape(text: string): string {
 export function wildcardMatch(str: string, pattern: string): boolean {
   let re = '^';
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length) re += escapeRe(pattern[++i]!);
+    const c = pattern.charAt(i);
+    if (c === '\\' && i + 1 < pattern.length) re += escapeRe(pattern.charAt(++i));
     else if (c === '*') re += '[\\s\\S]*';
     else if (c === '?') re += '[\\s\\S]';
     else re += escapeRe(c);
@@ -83,15 +83,15 @@ function getKey(v: JsonValue, text: string): GjsonResult {
   if (Array.isArray(v)) {
     if (!/^\d+$/.test(text)) return MISSING;
     const i = Number(text);
-    return i < v.length ? { exists: true, value: v[i]! } : MISSING;
+    return i < v.length ? { exists: true, value: v[i] ?? null } : MISSING;
   }
   if (!isObject(v)) return MISSING;
   if (hasWildcard(text)) {
     const key = Object.keys(v).find((k) => wildcardMatch(k, text));
-    return key === undefined ? MISSING : { exists: true, value: v[key]! };
+    return key === undefined ? MISSING : { exists: true, value: v[key] ?? null };
   }
   const key = unescape(text);
-  return Object.hasOwn(v, key) ? { exists: true, value: v[key]! } : MISSING;
+  return Object.hasOwn(v, key) ? { exists: true, value: v[key] ?? null } : MISSING;
 }
 
 type Literal = string | number | boolean | null;
@@ -109,7 +109,7 @@ function findOp(cond: string): { at: number; op: string } | undefined {
   let depth = 0;
   let quote = false;
   for (let i = 0; i < cond.length; i++) {
-    const c = cond[i]!;
+    const c = cond.charAt(i);
     if (c === '\\') {
       i++;
       continue;
@@ -145,7 +145,7 @@ function parseLiteral(text: string): Literal | undefined {
 function parseQuery(text: string): Query | undefined {
   const m = /^#\(([\s\S]*)\)(#?)$/.exec(text);
   if (m === null) return undefined;
-  const cond = m[1]!;
+  const cond = m[1] ?? '';
   const found = findOp(cond);
   if (found === undefined)
     return { path: cond.trim(), op: '', literal: undefined, all: m[2] === '#' };
@@ -241,10 +241,13 @@ function step(
     const hits = v.filter((el) => queryMatches(el, q));
     if (q.all)
       return { result: { exists: true, value: mapEach(hits, inner) }, consumed: inner.length };
-    return { result: hits.length > 0 ? { exists: true, value: hits[0]! } : MISSING, consumed: 0 };
+    return {
+      result: hits.length > 0 ? { exists: true, value: hits[0] ?? null } : MISSING,
+      consumed: 0,
+    };
   }
   if (seg.text.startsWith('@')) {
-    const mod = MODIFIERS[seg.text.slice(1).split(':')[0]!];
+    const mod = MODIFIERS[seg.text.slice(1).split(':')[0] ?? ''];
     const out = mod?.(v);
     return { result: out === undefined ? MISSING : { exists: true, value: out }, consumed: 0 };
   }
@@ -256,7 +259,9 @@ function evaluate(root: JsonValue, path: string): GjsonResult {
   const segs = splitPath(path);
   let cur: GjsonResult = { exists: true, value: root };
   for (let i = 0; i < segs.length && cur.exists; i++) {
-    const { result, consumed } = step(cur.value, segs[i]!, segs.slice(i + 1));
+    const seg = segs[i];
+    if (seg === undefined) break;
+    const { result, consumed } = step(cur.value, seg, segs.slice(i + 1));
     cur = result;
     i += consumed;
   }

@@ -30,7 +30,7 @@ class Parser {
   }
 
   ws(): void {
-    while (this.i < this.s.length && WS.has(this.s[this.i]!)) this.i++;
+    while (this.i < this.s.length && WS.has(this.s.charAt(this.i))) this.i++;
   }
 
   value(): JsonValue {
@@ -95,6 +95,7 @@ class Parser {
 
   string(): string {
     const start = this.i;
+    // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings
     const m = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(
       this.s.slice(start),
     );
@@ -124,11 +125,11 @@ export function parseJson(text: string): JsonValue {
 
 /** Orders strings by code point, which is Go's byte order of their UTF-8 forms. */
 export function compareCodePoints(a: string, b: string): number {
-  const x = Array.from(a);
-  const y = Array.from(b);
+  const x = Array.from(a, (c) => c.codePointAt(0) ?? 0);
+  const y = Array.from(b, (c) => c.codePointAt(0) ?? 0);
   const n = Math.min(x.length, y.length);
   for (let k = 0; k < n; k++) {
-    const d = x[k]!.codePointAt(0)! - y[k]!.codePointAt(0)!;
+    const d = (x[k] ?? 0) - (y[k] ?? 0);
     if (d !== 0) return d;
   }
   return x.length - y.length;
@@ -140,14 +141,14 @@ const HTML_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '
 export function goQuote(s: string, escapeHtml = true): string {
   let out = '"';
   for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
+    const cp = ch.codePointAt(0) ?? 0;
     if (ch === '"') out += '\\"';
     else if (ch === '\\') out += '\\\\';
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
     else if (cp < 0x20) out += `\\u00${cp.toString(16).padStart(2, '0')}`;
-    else if (escapeHtml && ch in HTML_ESCAPES) out += HTML_ESCAPES[ch];
+    else if (escapeHtml && ch in HTML_ESCAPES) out += HTML_ESCAPES[ch] ?? ch;
     else if (cp === 0x2028 || cp === 0x2029) out += `\\u${cp.toString(16)}`;
     else if (cp >= 0xd800 && cp <= 0xdfff)
       out += '\ufffd'; // lone surrogate: Go writes U+FFFD

@@ -135,7 +135,11 @@ export class VaultSecretsClient implements SecretsClient, KvBackend {
       } catch (e) {
         throw new ProviderError(
           `invalid vault credentials: ${(e as Error).message}`,
-          { status: (e as ProviderError).details?.status },
+          {
+            ...(e instanceof ProviderError && e.details.status !== undefined
+              ? { status: e.details.status }
+              : {}),
+          },
           { cause: e },
         );
       }

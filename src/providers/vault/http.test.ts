@@ -11,9 +11,10 @@ interface Seen {
 
 function recorder(responses: { status: number; body?: string; index?: string }[]) {
   const seen: Seen[] = [];
-  const fetchFn = (url: string | URL | Request, init?: RequestInit) => {
+  const fetchFn = (input: string | URL | Request, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : input.toString();
     seen.push({
-      url: String(url),
+      url,
       method: init?.method ?? 'GET',
       headers: init?.headers as Record<string, string>,
       ...(typeof init?.body === 'string' ? { body: init.body } : {}),
@@ -22,7 +23,7 @@ function recorder(responses: { status: number; body?: string; index?: string }[]
     const headers = new Headers(r.index ? { 'X-Vault-Index': r.index } : {});
     return Promise.resolve(new Response(r.body ?? '', { status: r.status, headers }));
   };
-  return { seen, fetch: fetchFn as typeof fetch };
+  return { seen, fetch: fetchFn };
 }
 
 describe('VaultHttp', () => {

@@ -161,7 +161,7 @@ export class VaultHttp {
     // undici's Agent drives Node's bundled fetch too; their Dispatcher typings differ by version.
     if (this.options.dispatcher)
       (init as { dispatcher?: unknown }).dispatcher = this.options.dispatcher;
-    const response = await this.options.fetch(this.url(req), init as RequestInit);
+    const response = await this.options.fetch(this.url(req), init);
     const index = response.headers.get('X-Vault-Index');
     if (index !== null) this.lastIndex = index;
     const text = await response.text();

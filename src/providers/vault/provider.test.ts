@@ -16,7 +16,7 @@ function store(vault: VaultProvider, kind: AnySecretStore['kind'] = 'SecretStore
     kind,
     metadata: { name: 's', ...(kind === 'SecretStore' ? { namespace: 'team' } : {}) },
     spec: { provider: { vault } },
-  } as AnySecretStore;
+  };
 }
 
 function ctx(namespace = 'apps') {

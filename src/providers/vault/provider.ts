@@ -32,8 +32,7 @@ export interface VaultProviderOptions {
 function refsOf(auth: unknown, out: SecretKeySelector[] = []): SecretKeySelector[] {
   if (typeof auth !== 'object' || auth === null) return out;
   const rec = auth as Record<string, unknown>;
-  if (typeof rec.name === 'string' && !('path' in rec) && !('role' in rec))
-    out.push(rec as SecretKeySelector);
+  if (typeof rec.name === 'string' && !('path' in rec) && !('role' in rec)) out.push(rec);
   for (const v of Object.values(rec)) if (typeof v === 'object') refsOf(v, out);
   return out;
 }
@@ -117,8 +116,8 @@ export function validateVaultStore(store: AnySecretStore, key: VaultFlavour = 'v
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new StoreConfigError(`invalid server URL "${spec.server}": scheme must be http or https`);
   }
-  if (spec.version !== undefined && spec.version !== 'v1' && spec.version !== 'v2') {
-    throw new StoreConfigError(`invalid version "${String(spec.version)}": expected v1 or v2`);
+  if (spec.version !== undefined && !['v1', 'v2'].includes(spec.version)) {
+    throw new StoreConfigError(`invalid version "${spec.version}": expected v1 or v2`);
   }
   if (spec.checkAndSet?.required && kvVersion(spec) === 'v1') {
     throw new StoreConfigError('checkAndSet is not supported with Vault KV version v1');

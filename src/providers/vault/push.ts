@@ -161,15 +161,16 @@ export async function deleteSecret(kv: KvBackend, ref: RemoteRef): Promise<void>
   if (existing === undefined || !(await isManaged(kv, ref.remoteKey))) return;
   const path = buildDataPath(kv.layout, ref.remoteKey);
   if (ref.property) {
-    delete existing[ref.property];
-    const left = Object.keys(existing).filter(
+    const property = ref.property;
+    const rest = Object.fromEntries(Object.entries(existing).filter(([k]) => k !== property));
+    const left = Object.keys(rest).filter(
       (k) => kv.layout.version === 'v2' || k !== 'custom_metadata',
     );
     if (left.length > 0) {
       await send(kv, {
         method: 'POST',
         path,
-        body: kv.layout.version === 'v2' ? { data: existing } : existing,
+        body: kv.layout.version === 'v2' ? { data: rest } : rest,
       });
       return;
     }

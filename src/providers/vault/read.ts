@@ -94,7 +94,7 @@ export async function readSecretMetadata(
 /** ESO's getSecretValue: the whole object as Go JSON, or one property. */
 export function secretValue(data: JsonObject, property: string | undefined): string {
   if (!property) return goJsonMarshal(data);
-  if (Object.hasOwn(data, property)) return goByteValue(data[property]!);
+  if (Object.hasOwn(data, property)) return goByteValue(data[property] ?? null);
   const r = gjsonGet(data, property);
   if (!r.exists)
     throw new ProviderError(`cannot find secret data for key: ${JSON.stringify(property)}`);
@@ -125,13 +125,13 @@ export function formatFloatF(n: number): string {
   const s = String(n);
   const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
   if (m === null) return s;
-  const [, sign, int, frac = '', expText] = m;
+  const [, sign = '', int = '', frac = '', expText = '0'] = m;
   const exp = Number(expText);
-  const digits = int! + frac;
-  const point = int!.length + exp;
-  if (point <= 0) return `${sign!}0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return sign! + digits + '0'.repeat(point - digits.length);
-  return `${sign!}${digits.slice(0, point)}.${digits.slice(point)}`;
+  const digits = int + frac;
+  const point = int.length + exp;
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return sign + digits + '0'.repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** Go decodes without UseNumber here: numbers become float64. */
@@ -159,7 +159,7 @@ export async function getSecretMap(
   const out = new Map<string, Uint8Array>();
   for (const [k, v] of Object.entries(parsed)) {
     const f = toFloats(v);
-    const s = typeof f === 'number' ? formatFloatF(f) : goByteValue(f as JsonValue);
+    const s = typeof f === 'number' ? formatFloatF(f) : goByteValue(f);
     out.set(k, encoder.encode(s));
   }
   return out;

@@ -12,7 +12,7 @@ import { type ProviderContext, StoreConfigError } from '../provider.ts';
 export type VaultFlavour = 'vault' | 'openBao';
 
 export function vaultSpecOf(store: AnySecretStore, key: VaultFlavour): VaultProvider {
-  const spec = store.spec.provider[key] as VaultProvider | undefined;
+  const spec = store.spec.provider[key];
   if (spec === undefined)
     throw new StoreConfigError(`store ${storeName(store)}: spec.provider.${key} is missing`);
   return spec;
@@ -101,7 +101,9 @@ async function caPem(
     );
   }
   const namespace =
-    store.kind === 'SecretStore' ? (store.metadata.namespace ?? context.namespace) : p.namespace!;
+    store.kind === 'SecretStore'
+      ? (store.metadata.namespace ?? context.namespace)
+      : (p.namespace ?? '');
   const ref = { namespace, name: p.name, key: p.key ?? 'ca.crt' };
   const bytes =
     p.type === 'Secret'

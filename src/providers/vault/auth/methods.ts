@@ -54,7 +54,7 @@ const ORDER: AuthMethodName[] = [
 /** The first configured method, ESO's order; undefined when none is set. */
 export function selectAuthMethod(auth: VaultAuth | undefined): AuthMethodName | undefined {
   if (auth === undefined) return undefined;
-  return ORDER.find((m) => auth[m] !== undefined && auth[m] !== null);
+  return ORDER.find((m) => auth[m] !== undefined);
 }
 
 async function serviceAccountToken(
@@ -83,17 +83,25 @@ async function serviceAccountToken(
   }
 }
 
+/** The method's block; planAuth only calls a builder whose block is set. */
+function need<T>(block: T | undefined, name: string): T {
+  if (block === undefined) throw new StoreConfigError(`vault: auth.${name} is not set`);
+  return block;
+}
+
 type Builder = (input: AuthInput, auth: VaultAuth) => Promise<AuthPlan>;
 
 const tokenSecretRef: Builder = async (input, auth) => {
-  const token = (await readSecretRef(input.store, input.context, auth.tokenSecretRef!)).trim();
+  const token = (
+    await readSecretRef(input.store, input.context, need(auth.tokenSecretRef, 'tokenSecretRef'))
+  ).trim();
   if (token === '')
     throw new StoreConfigError('cannot parse Vault authentication token: token is empty');
   return { kind: 'static', method: 'token', token };
 };
 
 const appRole: Builder = async (input, auth) => {
-  const a = auth.appRole!;
+  const a = need(auth.appRole, 'appRole');
   let roleId = a.roleId?.trim() ?? '';
   if (roleId === '' && a.roleRef)
     roleId = (await readSecretRef(input.store, input.context, a.roleRef)).trim();
@@ -110,7 +118,7 @@ const appRole: Builder = async (input, auth) => {
 };
 
 const kubernetes: Builder = async (input, auth) => {
-  const k = auth.kubernetes!;
+  const k = need(auth.kubernetes, 'kubernetes');
   let jwt: string;
   if (k.serviceAccountRef) {
     jwt = await serviceAccountToken(input, k.serviceAccountRef, { expirationSeconds: 600 });
@@ -138,7 +146,7 @@ const kubernetes: Builder = async (input, auth) => {
 
 function passwordLogin(method: 'ldap' | 'userPass', defaultMount: string): Builder {
   return async (input, auth) => {
-    const a = auth[method]!;
+    const a = need(auth[method], method);
     if (!a.secretRef)
       throw new StoreConfigError(
         `invalid Auth.${method === 'ldap' ? 'Ldap' : 'UserPass'}.SecretRef: missing`,
@@ -150,7 +158,7 @@ function passwordLogin(method: 'ldap' | 'userPass', defaultMount: string): Build
 }
 
 const jwt: Builder = async (input, auth) => {
-  const j = auth.jwt!;
+  const j = need(auth.jwt, 'jwt');
   let token: string;
   if (j.secretRef) {
     token = await readSecretRef(input.store, input.context, j.secretRef);
@@ -174,7 +182,7 @@ const jwt: Builder = async (input, auth) => {
 };
 
 const cert: Builder = (_input, auth) => {
-  const c = auth.cert!;
+  const c = need(auth.cert, 'cert');
   // The client certificate itself travels in the TLS handshake (store.ts tlsDispatcher).
   const body = c.vaultRole ? { name: c.vaultRole } : undefined;
   return Promise.resolve({
