@@ -58,7 +58,6 @@ function isPrintable(c: number): boolean {
   );
 }
 
-const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
 const isBreak = (c: string | undefined): boolean =>
   c === '\n' || c === '\r' || c === '\u0085' || c === '\u2028' || c === '\u2029';
 
