@@ -79,6 +79,11 @@ function quoteBytes(bytes: Uint8Array): string {
 const show = (r: RenderResult): string =>
   r.ok ? `ok ${quoteBytes(r.output)}` : `${r.phase} error ${JSON.stringify(r.error)}`;
 
+/** JSON replacer that shortens long strings (PKCS#12 blobs) in printed reproducers. */
+function clip(_key: string, v: unknown): unknown {
+  return typeof v === 'string' && v.length > 120 ? `${v.slice(0, 60)}…(${v.length} chars)` : v;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -162,7 +167,7 @@ async function reproducer(engine: Engine, oracle: Oracle, d: Difference): Promis
   return [
     `  case:     ${d.c.id}${opts.length ? ` (${opts.join(', ')})` : ''}`,
     `  template: ${JSON.stringify(small.template)}`,
-    `  data:     ${JSON.stringify(small.data ?? null)}`,
+    `  data:     ${JSON.stringify(small.data ?? null, clip)}`,
     `  go:       ${show(go)}`,
     `  ours:     ${show(ours)}`,
   ].join('\n');
