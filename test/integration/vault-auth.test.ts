@@ -114,6 +114,32 @@ describe('appRole auth', () => {
     assert.deepEqual(renewals, ['appRole']);
   });
 
+  it('a referent ClusterSecretStore logs in per ExternalSecret namespace and validates as Unknown', async () => {
+    const { logins, provider } = counted();
+    const kube = memoryKube({
+      'team-a/approle': { secret: secretId },
+      'team-b/approle': { secret: secretId },
+    });
+    const store = vaultStore({
+      server: env.vaultAddr,
+      path: mount,
+      auth: { appRole: { path, roleId, secretRef: { name: 'approle', key: 'secret' } } },
+    });
+    const cluster = {
+      ...store,
+      kind: 'ClusterSecretStore' as const,
+      metadata: { name: unique('cluster') },
+    };
+    const validating = await provider.newClient(cluster, context(kube, { namespace: '' }));
+    assert.equal(await validating.validate(), 'Unknown');
+    assert.deepEqual(logins, []);
+    for (const namespace of ['team-a', 'team-b', 'team-a']) {
+      const c = await provider.newClient(cluster, context(kube, { namespace }));
+      assert.equal(text(await c.getSecret({ key: 'app', property: 'password' })), 'canary-s3cr3t');
+    }
+    assert.deepEqual(logins, ['appRole', 'appRole']);
+  });
+
   it('a wrong secret_id fails with status and without the credential', async () => {
     const { provider } = counted();
     const kube = memoryKube({ 'apps/approle': { secret: 'canary-wrong-secret-id' } });

@@ -35,6 +35,8 @@ export interface VaultClientParts {
   /** Cache key of this store's credentials (see provider.ts credentialKey). */
   cacheKey: string;
   serviceAccountTokenPath?: string;
+  /** A ClusterSecretStore whose auth refs resolve in the ExternalSecret's namespace. */
+  referent?: boolean;
 }
 
 type RemoteKeyRef = PushSecretData['match']['remoteRef'];
@@ -49,13 +51,22 @@ export class VaultSecretsClient implements SecretsClient, KvBackend {
 
   /** Authenticates once up front so configuration errors surface from newClient. */
   async init(): Promise<void> {
-    if (this.parts.spec.auth === undefined) return; // no auth: requests go without a token
+    // No auth: requests go without a token. Referent cluster stores log in on first use (ESO
+    // skips their login while validating the store itself).
+    if (this.parts.spec.auth === undefined || this.parts.referent === true) return;
     if (this.parts.spec.auth.tokenSecretRef !== undefined) {
-      const plan = await this.plan();
-      if (plan.kind === 'static') this.staticToken = plan.token;
+      await this.loadStaticToken();
       return;
     }
     await this.cachedToken();
+  }
+
+  private async loadStaticToken(): Promise<string> {
+    if (this.staticToken !== undefined) return this.staticToken;
+    const plan = await this.plan();
+    if (plan.kind !== 'static') throw new ProviderError('vault: expected a static token');
+    this.staticToken = plan.token;
+    return plan.token;
   }
 
   private plan(): Promise<AuthPlan> {
@@ -89,7 +100,9 @@ export class VaultSecretsClient implements SecretsClient, KvBackend {
   async request(req: Omit<VaultRequest, 'token'>): Promise<VaultResponse> {
     const { http, spec } = this.parts;
     if (spec.auth === undefined) return http.send(req);
-    if (this.staticToken !== undefined) return http.send({ ...req, token: this.staticToken });
+    if (spec.auth.tokenSecretRef !== undefined) {
+      return http.send({ ...req, token: await this.loadStaticToken() });
+    }
     const first = await this.cachedToken();
     const res = await http.send({ ...req, token: first.token });
     if (res.status !== 403) return res;
@@ -128,8 +141,12 @@ export class VaultSecretsClient implements SecretsClient, KvBackend {
   /** Reachable, credentials valid, mount present with the configured KV version. */
   async validate(): Promise<ValidationResult> {
     const { http, spec } = this.parts;
+    if (this.parts.referent === true) return 'Unknown';
     if (spec.auth !== undefined) {
-      const token = this.staticToken ?? (await this.cachedToken()).token;
+      const token =
+        spec.auth.tokenSecretRef !== undefined
+          ? await this.loadStaticToken()
+          : (await this.cachedToken()).token;
       try {
         await lookupSelf(http, token);
       } catch (e) {

@@ -41,13 +41,17 @@ function refsOf(auth: unknown, out: SecretKeySelector[] = []): SecretKeySelector
  * The TokenCache key: one login per (store, credentials). Credentials are named by the auth spec
  * and, for a ClusterSecretStore with namespace-less (referent) refs, the namespace they resolve in.
  */
+/** A ClusterSecretStore whose auth refs have no namespace: they resolve per ExternalSecret. */
+export function isReferent(store: AnySecretStore, spec: VaultProvider): boolean {
+  return store.kind === 'ClusterSecretStore' && refsOf(spec.auth).some((r) => !r.namespace);
+}
+
 export function credentialKey(
   store: AnySecretStore,
   spec: VaultProvider,
   context: ProviderContext,
 ): string {
-  const referent =
-    store.kind === 'ClusterSecretStore' && refsOf(spec.auth).some((r) => !r.namespace);
+  const referent = isReferent(store, spec);
   const identity = {
     kind: store.kind,
     namespace: store.kind === 'SecretStore' ? store.metadata.namespace : undefined,
@@ -181,6 +185,7 @@ export function createVaultProvider(options: VaultProviderOptions): Provider {
         layout: { version: kvVersion(spec), ...(spec.path ? { mount: spec.path } : {}) },
         tokens: options.tokens,
         cacheKey: credentialKey(store, spec, context),
+        referent: isReferent(store, spec),
         ...(options.serviceAccountTokenPath
           ? { serviceAccountTokenPath: options.serviceAccountTokenPath }
           : {}),
