@@ -204,6 +204,17 @@ void describe('buildCrds', () => {
     );
   });
 
+  void it('carries the CEL rules of ESO for OpenBao and PushSecret dataTo', () => {
+    const yaml = renderCrdsYaml();
+    assert.match(
+      yaml,
+      /exactly one of the fields in \[appRole tokenSecretRef userPass\] must be set/,
+    );
+    assert.match(yaml, /at most one of the fields in \[caBundle caProvider\] may be set/);
+    assert.match(yaml, /storeRef must specify either name or labelSelector/);
+    assert.match(yaml, /exactly one of regexp or transform must be set/);
+  });
+
   void it('prints deterministic multi-document YAML without anchors', () => {
     const a = renderCrdsYaml();
     assert.equal(a, renderCrdsYaml());

@@ -29,6 +29,13 @@ export interface Schema {
   'x-kubernetes-int-or-string'?: boolean;
   'x-kubernetes-map-type'?: 'atomic' | 'granular';
   'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
+  /** CEL rules the API server evaluates (ESO declares a few; Ferry's validator checks them in TS). */
+  'x-kubernetes-validations'?: CelRule[];
+}
+
+export interface CelRule {
+  rule: string;
+  message: string;
 }
 
 /** Options shared by every builder: a description and, where the API server fills one in, a default. */
@@ -75,19 +82,35 @@ export function int64(opts?: Common): Schema {
 
 export interface ObjectOptions extends Common {
   required?: readonly string[];
+  rules?: readonly CelRule[];
   minProperties?: number;
   maxProperties?: number;
   atomic?: boolean;
 }
 
 export function obj(properties: Record<string, Schema>, opts?: ObjectOptions): Schema {
-  const schema: Schema = { type: 'object', properties };
-  if (opts?.required !== undefined && opts.required.length > 0)
-    schema.required = [...opts.required];
-  if (opts?.minProperties !== undefined) schema.minProperties = opts.minProperties;
-  if (opts?.maxProperties !== undefined) schema.maxProperties = opts.maxProperties;
-  if (opts?.atomic === true) schema['x-kubernetes-map-type'] = 'atomic';
-  return withCommon(schema, opts);
+  const { required, rules, atomic, description, default: def, ...counts } = opts ?? {};
+  const schema: Schema = { type: 'object', properties, ...counts };
+  if (required !== undefined && required.length > 0) schema.required = [...required];
+  if (atomic === true) schema['x-kubernetes-map-type'] = 'atomic';
+  if (rules !== undefined) schema['x-kubernetes-validations'] = [...rules];
+  return withCommon(schema, { description, default: def });
+}
+
+/** CEL: exactly one of the listed fields is set. */
+export function exactlyOneOf(fields: readonly string[]): CelRule {
+  return {
+    rule: `[${fields.map((f) => `has(self.${f})`).join(',')}].filter(x,x==true).size() == 1`,
+    message: `exactly one of the fields in [${fields.join(' ')}] must be set`,
+  };
+}
+
+/** CEL: at most one of the listed fields is set. */
+export function atMostOneOf(fields: readonly string[]): CelRule {
+  return {
+    rule: `[${fields.map((f) => `has(self.${f})`).join(',')}].filter(x,x==true).size() <= 1`,
+    message: `at most one of the fields in [${fields.join(' ')}] may be set`,
+  };
 }
 
 export function arr(

@@ -26,6 +26,7 @@ const ALLOWED_KEYS = new Set([
   'x-kubernetes-map-type',
   'x-kubernetes-list-type',
   'anyOf',
+  'x-kubernetes-validations',
 ]);
 
 const TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);

@@ -262,6 +262,18 @@ const cases: [string, object, string[]][] = [
       'spec.provider.vault.auth: warning: more than one auth method is set (tokenSecretRef, kubernetes); only tokenSecretRef is used',
     ],
   ],
+  [
+    'OpenBao takes exactly one auth method, as the CEL rule of ESO says',
+    store({
+      openBao: {
+        server: 'http://b',
+        auth: { tokenSecretRef: { name: 't' }, userPass: { username: 'u' } },
+      },
+    }),
+    [
+      'spec.provider.openBao.auth: exactly one of the fields in [appRole tokenSecretRef userPass] must be set',
+    ],
+  ],
   // ClusterExternalSecret / PushSecret
   [
     'ClusterExternalSecret checks the embedded spec and its namespace selectors',

@@ -1,4 +1,5 @@
 import { parseGoDurationNs } from '../duration.ts';
+import { atMostOneOf, exactlyOneOf } from '../schema.ts';
 import type { IssueList, Segments } from '../issues.ts';
 import type {
   ClusterSecretStoreCondition,
@@ -187,22 +188,17 @@ function checkRefsAt(
 }
 
 function checkOpenBao(bao: OpenBaoProvider, at: Segments, out: IssueList): void {
-  if (bao.caBundle !== undefined && bao.caProvider !== undefined) {
-    out.error(at, 'at most one of caBundle and caProvider may be set');
-  }
+  // The same rules (and messages) as the CEL rules on the CRD, for files not yet applied.
+  const present = (o: object, fields: readonly string[]): number =>
+    fields.filter((f) => (o as Record<string, unknown>)[f] !== undefined).length;
+  const ca = ['caBundle', 'caProvider'];
+  if (present(bao, ca) > 1) out.error(at, atMostOneOf(ca).message);
   const auth = bao.auth;
   if (!auth) return;
-  const set = (['appRole', 'tokenSecretRef', 'userPass'] as const).filter(
-    (m) => auth[m] !== undefined,
-  );
-  if (set.length !== 1) {
-    out.error(
-      [...at, 'auth'],
-      `exactly one of appRole, tokenSecretRef or userPass must be set, found ${set.length}`,
-    );
-  }
-  const appRole = auth.appRole;
-  if (appRole && (appRole.roleId !== undefined) === (appRole.roleRef !== undefined)) {
-    out.error([...at, 'auth', 'appRole'], 'exactly one of roleId or roleRef must be set');
+  const methods = ['appRole', 'tokenSecretRef', 'userPass'];
+  if (present(auth, methods) !== 1) out.error([...at, 'auth'], exactlyOneOf(methods).message);
+  const role = ['roleId', 'roleRef'];
+  if (auth.appRole && present(auth.appRole, role) !== 1) {
+    out.error([...at, 'auth', 'appRole'], exactlyOneOf(role).message);
   }
 }

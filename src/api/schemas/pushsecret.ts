@@ -45,24 +45,49 @@ function pushData(): Schema {
 }
 
 function pushDataTo(): Schema {
-  return obj({
-    storeRef: storeRef(),
-    remoteKey: str({
-      description: 'Pushes all matching keys as one remote secret under this name.',
-    }),
-    match: obj({
-      regexp: str({ description: 'Only keys matching this regular expression are pushed.' }),
-    }),
-    rewrite: arr(
-      obj({
-        regexp: obj({ source: str(), target: str() }, { required: ['source', 'target'] }),
-        transform: obj({ template: str() }, { required: ['template'] }),
+  return obj(
+    {
+      storeRef: storeRef(),
+      remoteKey: str({
+        description: 'Pushes all matching keys as one remote secret under this name.',
       }),
-      { description: 'Renames keys before pushing (per-key mode only).' },
-    ),
-    metadata: anyJson({ description: 'Provider-specific metadata, passed through.' }),
-    conversionStrategy: oneOf(PUSH_CONVERSION, { default: 'None' }),
-  });
+      match: obj({
+        regexp: str({ description: 'Only keys matching this regular expression are pushed.' }),
+      }),
+      rewrite: arr(
+        obj(
+          {
+            regexp: obj({ source: str(), target: str() }, { required: ['source', 'target'] }),
+            transform: obj({ template: str() }, { required: ['template'] }),
+          },
+          {
+            rules: [
+              {
+                rule: '(has(self.regexp) && !has(self.transform)) || (!has(self.regexp) && has(self.transform))',
+                message: 'exactly one of regexp or transform must be set',
+              },
+            ],
+          },
+        ),
+        { description: 'Renames keys before pushing (per-key mode only).' },
+      ),
+      metadata: anyJson({ description: 'Provider-specific metadata, passed through.' }),
+      conversionStrategy: oneOf(PUSH_CONVERSION, { default: 'None' }),
+    },
+    {
+      rules: [
+        {
+          rule: 'has(self.storeRef) && (has(self.storeRef.name) || has(self.storeRef.labelSelector))',
+          message: 'storeRef must specify either name or labelSelector',
+        },
+        {
+          rule: '!has(self.remoteKey) || !has(self.rewrite) || size(self.rewrite) == 0',
+          message:
+            'remoteKey and rewrite are mutually exclusive: rewrite is only supported in per-key mode (without remoteKey)',
+        },
+      ],
+    },
+  );
 }
 
 export function pushSecretSpec(): Schema {

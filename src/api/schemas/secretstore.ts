@@ -1,7 +1,9 @@
 import {
   arr,
+  atMostOneOf,
   bool,
   bytes,
+  exactlyOneOf,
   freeform,
   int32,
   int64,
@@ -262,7 +264,7 @@ export function openBaoProvider(): Schema {
               roleRef: secretKeySelector('Role id read from a Secret.'),
               secretRef: secretKeySelector('Secret id read from a Secret.'),
             },
-            { required: ['path', 'secretRef'] },
+            { required: ['path', 'secretRef'], rules: [exactlyOneOf(['roleId', 'roleRef'])] },
           ),
           userPass: obj(
             {
@@ -273,7 +275,10 @@ export function openBaoProvider(): Schema {
             { required: ['path', 'username'] },
           ),
         },
-        { description: 'How Ferry logs in to OpenBao; exactly one method.' },
+        {
+          description: 'How Ferry logs in to OpenBao; exactly one method.',
+          rules: [exactlyOneOf(['appRole', 'tokenSecretRef', 'userPass'])],
+        },
       ),
       caBundle: bytes({ description: 'PEM CA bundle (base64).' }),
       caProvider: caProvider(),
@@ -282,7 +287,11 @@ export function openBaoProvider(): Schema {
       path: str({ description: 'Mount path of the KV engine.' }),
       version: oneOf(['v1', 'v2'], { default: 'v2', description: 'KV engine version.' }),
     },
-    { required: ['server'], description: 'OpenBao (KV v1 or v2).' },
+    {
+      required: ['server'],
+      description: 'OpenBao (KV v1 or v2).',
+      rules: [atMostOneOf(['caBundle', 'caProvider'])],
+    },
   );
 }
 
