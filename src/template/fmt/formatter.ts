@@ -170,19 +170,21 @@ export class Formatter {
       if (this.widPresent) this.writePadding(this.wid);
       return;
     }
-    const prefix = upper ? '0X' : '0x';
-    const parts: string[] = [];
-    for (let i = 0; i < length; i++) {
-      let h = (b[i] ?? 0).toString(16).padStart(2, '0');
-      if (upper) h = h.toUpperCase();
-      parts.push(this.sharp && this.space ? prefix + h : h);
-    }
-    let s = parts.join(this.space ? ' ' : '');
-    if (this.sharp && !this.space) s = prefix + s;
+    const s = this.hexBytes(b.subarray(0, length), upper);
     const pad = this.widPresent && this.wid > s.length ? this.wid - s.length : 0;
     if (!this.minus) this.writePadding(pad);
     this.buf.push(s);
     if (this.minus) this.writePadding(pad);
+  }
+
+  /** "0x" once with #, before every byte with "# " (space flag), bytes spaced with " ". */
+  private hexBytes(b: Uint8Array, upper: boolean): string {
+    const prefix = upper ? '0X' : '0x';
+    let hex = Buffer.from(b).toString('hex');
+    if (upper) hex = hex.toUpperCase();
+    if (!this.space) return (this.sharp ? prefix : '') + hex;
+    const pairs = hex.match(/../g) ?? [];
+    return pairs.map((h) => (this.sharp ? prefix + h : h)).join(' ');
   }
 
   fmtSx(s: string, upper: boolean): void {
@@ -215,58 +217,69 @@ export class Formatter {
   /** Formats a float with strconv's verb and default precision, then Go's sign/# rules. */
   fmtFloat(v: number, bits: 32 | 64, verb: string, defaultPrec: number): void {
     const prec = this.precPresent ? this.prec : defaultPrec;
-    let num = formatFloat(v, verb, prec, bits);
-    num = num.startsWith('-') || num.startsWith('+') ? num : '+' + num;
-    if (this.space && num.startsWith('+') && !this.plus) num = ' ' + num.slice(1);
+    let num = this.withSign(formatFloat(v, verb, prec, bits));
     if (num[1] === 'I' || num[1] === 'N') {
+      // Infinities and NaN are not padded with zeros; NaN shows a sign only when asked.
       if (num[1] === 'N' && !this.space && !this.plus) num = num.slice(1);
       this.padNoZero(num);
       return;
     }
     if (this.sharp && verb !== 'b') num = sharpFloat(num, verb, prec);
-    if (this.plus || !num.startsWith('+')) {
-      if (this.zero && !this.minus && this.widPresent && this.wid > num.length) {
-        this.buf.push(num.slice(0, 1));
-        this.writePadding(this.wid - num.length);
-        this.buf.push(num.slice(1));
-        return;
-      }
-      this.padString(num);
+    this.writeSignedNumber(num);
+  }
+
+  /** A leading sign character: '-', '+', or ' ' for the space flag. */
+  private withSign(formatted: string): string {
+    const num =
+      formatted.startsWith('-') || formatted.startsWith('+') ? formatted : '+' + formatted;
+    return this.space && num.startsWith('+') && !this.plus ? ' ' + num.slice(1) : num;
+  }
+
+  /** Writes a number whose first char is its sign, zero padding after the sign. */
+  private writeSignedNumber(num: string): void {
+    if (!this.plus && num.startsWith('+')) {
+      this.padString(num.slice(1));
       return;
     }
-    this.padString(num.slice(1));
+    if (this.zero && !this.minus && this.widPresent && this.wid > num.length) {
+      this.buf.push(num.slice(0, 1));
+      this.writePadding(this.wid - num.length);
+      this.buf.push(num.slice(1));
+      return;
+    }
+    this.padString(num);
   }
+}
+
+/** Significant digits %#g and %#v keep (Go counts them the same way for %#x). */
+function sharpDigits(verb: string, prec: number): number {
+  if (verb === 'v' || verb === 'g' || verb === 'G' || verb === 'x') return prec === -1 ? 6 : prec;
+  return 0;
+}
+
+/** Where the exponent starts ("e" for decimal verbs, "p" always), or -1. */
+function exponentStart(num: string, verb: string): number {
+  const hex = verb === 'x' || verb === 'X';
+  for (let i = 1; i < num.length; i++) {
+    const c = num[i];
+    if (c === 'p' || c === 'P' || (!hex && (c === 'e' || c === 'E'))) return i;
+  }
+  return -1;
 }
 
 /** The # flag on floats: always a decimal point, and %g keeps its trailing zeros. */
 function sharpFloat(signed: string, verb: string, prec: number): string {
-  let digits = 0;
-  if (verb === 'v' || verb === 'g' || verb === 'G' || verb === 'x') digits = prec === -1 ? 6 : prec;
-  let num = signed;
-  let tail = '';
-  let hasPoint = false;
-  let sawNonzero = false;
-  for (let i = 1; i < num.length; i++) {
-    const c = num[i] ?? '';
-    if (c === '.') {
-      hasPoint = true;
-    } else if (
-      c === 'p' ||
-      c === 'P' ||
-      ((c === 'e' || c === 'E') && verb !== 'x' && verb !== 'X')
-    ) {
-      tail = num.slice(i);
-      num = num.slice(0, i);
-      break;
-    } else {
-      if (c !== '0') sawNonzero = true;
-      if (sawNonzero) digits--;
-    }
-  }
-  if (!hasPoint) {
+  const at = exponentStart(signed, verb);
+  let num = at < 0 ? signed : signed.slice(0, at);
+  const tail = at < 0 ? '' : signed.slice(at);
+  let digits = sharpDigits(verb, prec);
+  // Count significant digits after the first non-zero one ('.' excluded, like Go).
+  const body = num.slice(1).replace('.', '');
+  const firstNonZero = body.search(/[^0]/);
+  if (firstNonZero >= 0) digits -= body.length - firstNonZero;
+  if (!num.includes('.')) {
     if (num.length === 2 && num[1] === '0') digits--;
     num += '.';
   }
-  if (digits > 0) num += '0'.repeat(digits);
-  return num + tail;
+  return num + '0'.repeat(Math.max(0, digits)) + tail;
 }
