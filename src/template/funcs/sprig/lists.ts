@@ -41,7 +41,7 @@ function chunk(size: number, items: GoValue[]): GoValue {
     if (i * size + clen > l) throw new FuncError('runtime error: index out of range');
     out.push(items.slice(i * size, i * size + clen));
   }
-  return out;
+  return new GoTyped('[][]interface {}', out);
 }
 
 function sliceOf(list: GoValue, indices: GoValue[]): GoValue {

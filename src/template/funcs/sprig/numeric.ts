@@ -222,8 +222,10 @@ export function numericFuncs(deps: { random: () => number }): [string, GoFunc][]
     ...arithmetic(),
     ...floats(),
     fixed('atoi', [str], (s) => {
-      const n = /^[+-]?\d+$/.test(s) ? parseGoInt(s, 10) : null;
-      return n ?? 0n;
+      // strconv.Atoi: a syntax error gives 0, a range error the clamped value (sprig keeps it).
+      if (!/^[+-]?\d+$/.test(s)) return 0n;
+      const n = BigInt(s);
+      return n > maxInt64 ? maxInt64 : n < minInt64 ? minInt64 : n;
     }),
     fixed('int', [any], (v) => toInt(v)),
     fixed('int64', [any], (v) => int64(toInt(v))),

@@ -215,12 +215,26 @@ export function semverCompare(constraint: string, version: string): boolean {
   });
 }
 
+/** A semver version in templates; it marshals to JSON as its string, like *semver.Version. */
+class VersionValue extends GoTyped {
+  constructor(
+    private readonly text: string,
+    fields: Map<string, GoValue>,
+  ) {
+    super('semver.Version', fields);
+  }
+
+  goJson(): string {
+    return JSON.stringify(this.text);
+  }
+}
+
 /** The *semver.Version value: its accessors are exposed as fields for templates. */
 function versionValue(v: Version): GoValue {
   const text = `${v.major}.${v.minor}.${v.patch}${v.pre ? `-${v.pre}` : ''}${v.metadata ? `+${v.metadata}` : ''}`;
   const u64 = (n: bigint): GoTyped => new GoTyped('uint64', n);
-  return new GoTyped(
-    'semver.Version',
+  return new VersionValue(
+    text,
     new Map<string, GoValue>([
       ['Major', u64(v.major)],
       ['Minor', u64(v.minor)],

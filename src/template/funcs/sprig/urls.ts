@@ -44,6 +44,13 @@ function unescape(s: string, what: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+/** net/url's "invalid userinfo" parse error. */
+class InvalidUserinfo extends FuncError {
+  constructor(readonly raw: string) {
+    super(`unable to parse url: parse ${JSON.stringify(raw)}: net/url: invalid userinfo`);
+  }
+}
+
 interface Parsed {
   scheme: string;
   opaque: string;
@@ -105,12 +112,20 @@ function parseURL(raw: string): Parsed {
     const at = authority.lastIndexOf('@');
     if (at >= 0) {
       const ui = authority.slice(0, at);
+      if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(ui)) throw new InvalidUserinfo(raw);
       const colon = ui.indexOf(':');
       const user = unescape(colon < 0 ? ui : ui.slice(0, colon), raw);
       const pass = colon < 0 ? null : unescape(ui.slice(colon + 1), raw);
       out.userinfo = escape(user, 'user') + (pass === null ? '' : `:${escape(pass, 'user')}`);
     }
-    out.host = unescape(at < 0 ? authority : authority.slice(at + 1), raw);
+    const host = at < 0 ? authority : authority.slice(at + 1);
+    const bad = Array.from(host).find((c) => c < '\x80' && c !== '%' && shouldEscape(c, 'host'));
+    if (bad !== undefined) {
+      throw new FuncError(
+        `unable to parse url: parse ${JSON.stringify(raw)}: invalid character ${JSON.stringify(bad)} in host name`,
+      );
+    }
+    out.host = unescape(host, raw);
   }
   out.path = unescape(rest, raw);
   return out;
@@ -139,7 +154,15 @@ function urlString(d: Map<string, GoValue>): string {
     'userinfo',
   ].map((k) => dictString(d, k)) as [string, string, string, string, string, string, string];
   let user: string | null = null;
-  if (userinfo !== '') user = parseURL(`proto://${userinfo}@host`).userinfo;
+  if (userinfo !== '') {
+    try {
+      user = parseURL(`proto://${userinfo}@host`).userinfo;
+    } catch (e) {
+      const why = e instanceof InvalidUserinfo ? 'net/url: invalid userinfo' : (e as Error).message;
+      const raw = JSON.stringify(`proto://${userinfo}@host`);
+      throw new FuncError(`unable to parse userinfo in dict: parse ${raw}: ${why}`);
+    }
+  }
   let buf = scheme === '' ? '' : `${scheme}:`;
   if (opaque !== '') buf += opaque;
   else {
