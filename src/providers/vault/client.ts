@@ -81,7 +81,7 @@ export class VaultSecretsClient implements SecretsClient, KvBackend {
 
   private loginOptions() {
     const ns = this.parts.spec.auth?.namespace ?? this.parts.spec.namespace;
-    return { clock: this.parts.context.clock, ...(ns ? { namespace: ns } : {}) };
+    return { clock: this.parts.context.clock, ...(ns !== undefined ? { namespace: ns } : {}) };
   }
 
   private cachedToken(): Promise<VaultToken> {
@@ -148,7 +148,7 @@ export class VaultSecretsClient implements SecretsClient, KvBackend {
           ? await this.loadStaticToken()
           : (await this.cachedToken()).token;
       try {
-        await lookupSelf(http, token);
+        await lookupSelf(http, token, this.loginOptions().namespace);
       } catch (e) {
         throw new ProviderError(
           `invalid vault credentials: ${(e as Error).message}`,

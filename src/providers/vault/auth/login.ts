@@ -37,7 +37,7 @@ export function tokenFromAuth(
 }
 
 export interface LoginOptions {
-  /** `auth.namespace`, used for the login request only. */
+  /** `auth.namespace` (or the store's), for login and the token's own calls; '' is the root namespace. */
   namespace?: string;
   clock: Clock;
 }
@@ -52,7 +52,7 @@ export async function login(
     method: 'POST' as const,
     path: plan.path,
     ...(plan.body ? { body: plan.body } : {}),
-    ...(options.namespace ? { namespace: options.namespace } : {}),
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
   };
   const res = await http.send(req);
   if (res.status < 200 || res.status > 299) throw statusError(req, res);
@@ -73,7 +73,7 @@ export async function renewSelf(
     path: 'auth/token/renew-self',
     body: {},
     token: current.token,
-    ...(options.namespace ? { namespace: options.namespace } : {}),
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
   };
   const res = await http.ok(req);
   const token = tokenFromAuth(res.body, current.method, options.clock);
@@ -89,8 +89,17 @@ export interface TokenLookup {
 }
 
 /** auth/token/lookup-self: validity, type and remaining TTL of a token. */
-export async function lookupSelf(http: VaultHttp, token: string): Promise<TokenLookup> {
-  const res = await http.ok({ method: 'GET', path: 'auth/token/lookup-self', token });
+export async function lookupSelf(
+  http: VaultHttp,
+  token: string,
+  namespace?: string,
+): Promise<TokenLookup> {
+  const res = await http.ok({
+    method: 'GET',
+    path: 'auth/token/lookup-self',
+    token,
+    ...(namespace !== undefined ? { namespace } : {}),
+  });
   const data = field(res.body, 'data');
   const type = field(data, 'type');
   return {
