@@ -47,9 +47,9 @@ describe('Controller', () => {
   it('retries a failing reconcile with backoff until it succeeds, then forgets the failures', async () => {
     let calls = 0;
     const c = controller({
-      reconcile: async () => {
+      reconcile: () => {
         calls += 1;
-        if (calls < 4) throw new Error('provider unavailable');
+        return calls < 4 ? Promise.reject(new Error('provider unavailable')) : Promise.resolve();
       },
     });
     c.start();
@@ -64,9 +64,9 @@ describe('Controller', () => {
     const registry = new Registry();
     const c = controller(
       {
-        reconcile: async () => {
+        reconcile: () => {
           calls += 1;
-          throw new TerminalError('spec.refreshInterval is invalid');
+          return Promise.reject(new TerminalError('spec.refreshInterval is invalid'));
         },
       },
       1,
@@ -88,9 +88,9 @@ describe('Controller', () => {
   it('requeues after requeueAfter', async () => {
     const seen: number[] = [];
     const c = controller({
-      reconcile: async () => {
+      reconcile: () => {
         seen.push(Date.now());
-        return seen.length < 3 ? { requeueAfter: 20 } : undefined;
+        return Promise.resolve(seen.length < 3 ? { requeueAfter: 20 } : undefined);
       },
     });
     c.start();
@@ -179,13 +179,13 @@ describe('Manager', () => {
     const manager = new Manager({
       clock,
       logger,
-      leaderElection: { start: (cb) => (callbacks = cb), stop: async () => undefined },
+      leaderElection: { start: (cb) => (callbacks = cb), stop: () => Promise.resolve() },
       onLostLeadership: () => (lost = true),
     });
     let calls = 0;
     const c = manager.addController({
       name: 'x',
-      reconciler: { reconcile: async () => void (calls += 1) },
+      reconciler: { reconcile: () => Promise.resolve(void (calls += 1)) },
     });
     await manager.start();
     c.enqueue({ name: 'a' });
