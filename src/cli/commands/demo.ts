@@ -23,6 +23,12 @@ ferry agent from a ClusterSecretStore "vault-backend", feeding the demo app at h
 The store is the fake provider with the seed's values, or a real Vault/OpenBao when VAULT_ADDR (and
 VAULT_TOKEN) are set; write the values there with deploy/vault/init-vault.sh.`;
 
+/** Only what a Node process needs: the store credentials (VAULT_TOKEN…) stay out of the app. */
+function inheritedEnv(env: CommandIO['env']): Record<string, string | undefined> {
+  const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
+  return Object.fromEntries(keep.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+}
+
 function say(io: CommandIO, line: string): void {
   io.stderr.write(`ferry demo: ${line}\n`);
 }
@@ -79,7 +85,7 @@ export const demoCommand: Command = {
       command: process.execPath,
       args: ['--import', 'tsx', join(root, 'demo-app/src/main.ts')],
       env: () => ({
-        ...io.env,
+        ...inheritedEnv(io.env),
         ...agent.environment(),
         DEMO_HOST: '127.0.0.1',
         DEMO_PORT: port,
