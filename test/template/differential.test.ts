@@ -103,8 +103,12 @@ function classOf(d: Difference): string {
       .replace(/"[^"]*"/g, '"…"');
     return `${d.kind}: ${msg.slice(0, 60)}`;
   }
+  // Go strings are bytes: byte-wise slicing yields output that is not UTF-8, one cause for many.
+  if (d.go.ok && !validUtf8(d.go.output))
+    return `${d.kind}: Go output is not UTF-8 (byte-wise string ops)`;
+  const where = d.c.id.startsWith('gen:') ? 'generated' : d.c.id.split('#')[0]!;
   const fn = /\b([a-z][A-Za-z0-9]*)\b/.exec(d.c.template.replace(/"[^"]*"/g, ''));
-  return `${d.kind}: ${d.c.id.split('#')[0]!.replace(/^gen:.*/, 'generated')} (${fn?.[1] ?? ''})`;
+  return `${d.kind}: ${where} (${fn?.[1] ?? ''})`;
 }
 
 /** Cases that call functions of a module our engine could not import yet are skipped. */
