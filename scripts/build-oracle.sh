@@ -30,4 +30,4 @@ fi
 echo "build-oracle: building $bin" >&2
 cd "$dir"
 # go.sum is committed; -mod=mod would let the build rewrite it, so pin the default.
-GOFLAGS= go build -trimpath -o "$bin" .
+GOFLAGS= go build -buildvcs=false -trimpath -o "$bin" .
