@@ -308,6 +308,26 @@ describe('Kubernetes and JWT auth with a real kube-apiserver', () => {
     assert.equal(await c.validate(), 'Ready');
   });
 
+  it('createKubeAccess reads store credentials from a real Secret and names missing keys', async () => {
+    await core.createNamespacedSecret({
+      namespace: ns,
+      body: { metadata: { name: 'vault-token' }, stringData: { token: env.vaultToken } },
+    });
+    const { provider } = counted();
+    const kube = createKubeAccess(kc);
+    const c = await provider.newClient(
+      k8sStore({ tokenSecretRef: { name: 'vault-token', key: 'token' } }),
+      context(kube, { namespace: ns }),
+    );
+    assert.equal(text(await c.getSecret({ key: 'app', property: 'password' })), 'canary-s3cr3t');
+    await assert.rejects(kube.readSecretKey({ namespace: ns, name: 'vault-token', key: 'nope' }), {
+      message: `cannot find secret data for key: "nope" in Secret ${ns}/vault-token`,
+    });
+    await assert.rejects(kube.readSecretKey({ namespace: ns, name: 'absent', key: 'token' }), {
+      message: `cannot get Secret ${ns}/absent: not found`,
+    });
+  });
+
   it('kubernetes auth rejects a ServiceAccount the role does not bind', async () => {
     const { provider } = counted();
     const store = k8sStore({

@@ -142,6 +142,21 @@ describe('Vault over TLS (private OpenBao -dev-tls)', () => {
     );
   });
 
+  it('a broken client certificate is a configuration error that does not echo the key', async () => {
+    const k = kube();
+    k.secrets['apps/client'] = { 'tls.crt': 'not a cert', 'tls.key': 'canary-not-a-key' };
+    const store = vaultStore({
+      server: addr,
+      caBundle: ca,
+      tls: { certSecretRef: { name: 'client' }, keySecretRef: { name: 'client' } },
+    });
+    await assert.rejects(provider().newClient(store, context(k)), (e: Error) => {
+      assert.match(e.message, /^error from Client TLS Auth: "/);
+      assert.ok(!e.message.includes('canary'));
+      return true;
+    });
+  });
+
   it('cert auth logs in with the client certificate', async () => {
     const logins: string[] = [];
     const p = createVaultProvider({

@@ -3,6 +3,7 @@
  * secret references resolved with ESO's namespace rules, and the TLS dispatcher built from
  * caBundle / caProvider / tls client certificates (eso.md §4.5).
  */
+import { createSecureContext } from 'node:tls';
 import { Agent } from 'undici';
 import type { AnySecretStore, SecretKeySelector, VaultProvider } from '../../api/types.ts';
 import { parseGoDuration } from '../../api/duration.ts';
@@ -146,6 +147,14 @@ export async function tlsDispatcher(
   const connect: Record<string, unknown> = {};
   if (ca !== undefined) connect.ca = ca;
   if (client !== undefined) {
+    try {
+      createSecureContext({ cert: client.cert, key: client.key });
+    } catch (e) {
+      // The TLS library's reason names the problem, never the key material.
+      throw new StoreConfigError(`error from Client TLS Auth: "${(e as Error).message}"`, {
+        cause: e,
+      });
+    }
     connect.cert = client.cert;
     connect.key = client.key;
   }
