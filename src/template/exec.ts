@@ -43,6 +43,7 @@ const {
   Kind,
   kindOfType,
   mapElemType,
+  methodOf,
   signatureOf,
   typeName,
   zeroValue,
@@ -517,6 +518,9 @@ class State {
     const hasArgs = (f.args !== null && f.args.length > 1) || f.final !== MISSING;
     if (receiver instanceof Map) return this.mapField(f, receiver, EMPTY_INTERFACE, hasArgs);
     if (receiver instanceof GoTyped) {
+      const method = methodOf(receiver, name);
+      if (method !== undefined)
+        return this.evalCall(f.dot, { fn: method }, f.node, name, f.args, f.final);
       const inner = receiver.value;
       if (receiver.type.startsWith('map[string]') && (inner === null || inner instanceof Map)) {
         return this.mapField(f, inner ?? new Map(), mapElemType(receiver.type), hasArgs);

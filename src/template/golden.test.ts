@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import type { FuncMap, GoValue } from './index.ts';
+import type { FuncMap, GoFunc, GoValue } from './index.ts';
 import {
   FuncError,
   GoTyped,
@@ -52,7 +52,7 @@ const defaultData = {
 };
 
 /** The same functions the Go side registered, with their Go signatures. */
-const funcs: FuncMap = new Map([
+const funcs: FuncMap = new Map<string, GoFunc>([
   [
     'fail',
     withSignature({ params: ['string'], result: 'string' }, (s) => {

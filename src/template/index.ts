@@ -14,8 +14,8 @@ export type { TemplateErrorPhase } from './errors.ts';
 export type { ExecLimits, MissingKey } from './exec.ts';
 export { parse, Template } from './template.ts';
 export type { ExecuteOptions, ParseOptions } from './template.ts';
-export type { FuncSignature } from './types.ts';
-export { signatureOf, withSignature } from './types.ts';
+export type { FuncSignature, HasGoMethods } from './types.ts';
+export { GO_METHODS, methodOf, signatureOf, withSignature } from './types.ts';
 export { FuncError, GoTyped } from './value.ts';
 export type { FuncMap, GoFunc, GoValue } from './value.ts';
 

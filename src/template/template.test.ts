@@ -4,6 +4,7 @@ import { InputError } from '../errors.ts';
 import type { FuncMap, GoValue } from './index.ts';
 import {
   FuncError,
+  GO_METHODS,
   GoTyped,
   parse,
   render,
@@ -121,6 +122,29 @@ describe('values', () => {
     assert.equal(
       errorOf(() => render('{{ .Missing }}', obj, { name: 't' })).message,
       'template: t:1:3: executing "t" at <.Missing>: can\'t evaluate field Missing in type v1.Secret',
+    );
+  });
+
+  it('values with [GO_METHODS] expose Go methods, which win over fields', () => {
+    class Clock extends GoTyped {
+      constructor(readonly year: bigint) {
+        super('time.Time', new Map<string, GoValue>([['Year', 'field']]));
+      }
+      [GO_METHODS](name: string) {
+        if (name === 'Year') return withSignature({ params: [], result: 'int' }, () => this.year);
+        if (name === 'Add')
+          return withSignature(
+            { params: ['int'], result: 'int' },
+            (n) => this.year + (n as bigint),
+          );
+        return undefined;
+      }
+    }
+    const data = new Map<string, GoValue>([['t', new Clock(2020n)]]);
+    assert.equal(render('{{ .t.Year }} {{ .t.Add 5 }} {{ 1 | .t.Add }}', data), '2020 2025 2021');
+    assert.equal(
+      errorOf(() => render('{{ .t.Add }}', data, { name: 't' })).message,
+      'template: t:1:5: executing "t" at <.t.Add>: wrong number of args for Add: want 1 got 0',
     );
   });
 
