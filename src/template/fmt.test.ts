@@ -20,6 +20,8 @@ const map = new Map<string, GoValue>([
   ['c', null],
 ]);
 
+const binStr = new GoTyped('string', new Uint8Array([0x68, 0xff, 0x69]));
+
 const printfCases: [name: string, format: string, args: GoValue[], want: string][] = [
   [
     'ints in every base',
@@ -82,6 +84,12 @@ const printfCases: [name: string, format: string, args: GoValue[], want: string]
   ['* width and precision', '%*d|%-*d|%.*f', [5n, 1n, 5n, 1n, 2n, 3.14159], '    1|1    |3.14'],
   ['bad width operand', '%*d', ['x', 1n], '%!(BADWIDTH)1'],
   ['percent', '%d%%', [5n], '5%'],
+  [
+    'a non-UTF-8 Go string (GoTyped string of bytes) quotes and hex-encodes its exact bytes',
+    '%q %x %T',
+    [binStr, binStr, binStr],
+    '"h\\xffi" 68ff69 string',
+  ],
 ];
 
 void describe('sprintf', () => {

@@ -90,6 +90,8 @@ const NUMERIC = new Set<Kind>(['int', 'uint', 'float']);
 function compatible(named: Kind, actual: Kind): boolean {
   if (named === actual || named === 'nil' || named === 'ptr') return true;
   if (NUMERIC.has(named) && NUMERIC.has(actual)) return true;
+  // A Go string that is not valid UTF-8 travels as GoTyped('string', bytes).
+  if (named === 'string' && actual === 'bytes') return true;
   return actual === 'nil' && NILLABLE.has(named);
 }
 

@@ -194,26 +194,33 @@ export class Printer {
     }
   }
 
+  /** A string operand; its raw value may be bytes when the Go string is not valid UTF-8. */
   private fmtString(d: Described, verb: string): void {
-    const s = typeof d.raw === 'string' ? d.raw : '';
+    const raw = d.raw instanceof Uint8Array ? d.raw : typeof d.raw === 'string' ? d.raw : '';
+    const bytes = (): Uint8Array => (typeof raw === 'string' ? utf8Bytes(raw) : raw);
     switch (verb) {
       case 'v':
-        if (this.f.sharpV) this.f.fmtQ(utf8Bytes(s));
-        else this.f.fmtS(s);
+        if (this.f.sharpV) this.f.fmtQ(bytes());
+        else this.plainString(raw);
         return;
       case 's':
-        this.f.fmtS(s);
+        this.plainString(raw);
         return;
       case 'x':
       case 'X':
-        this.f.fmtSx(s, verb === 'X');
+        this.f.fmtSbx(bytes(), verb === 'X');
         return;
       case 'q':
-        this.f.fmtQ(utf8Bytes(s));
+        this.f.fmtQ(bytes());
         return;
       default:
         this.badVerb(verb, d);
     }
+  }
+
+  private plainString(raw: string | Uint8Array): void {
+    if (typeof raw === 'string') this.f.fmtS(raw);
+    else this.f.fmtBs(raw);
   }
 
   private fmtBytes(d: Described, verb: string, typeString: string, depth: number): void {

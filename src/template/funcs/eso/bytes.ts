@@ -1,8 +1,10 @@
 /**
- * Go strings are bytes; ours are JS strings. Text converts as UTF-8. Binary input (a PKCS#12
- * file, an RSA ciphertext) may also reach us as a "binary string" with one char per byte, so the
- * functions that want binary try both readings.
+ * Go strings are bytes; ours are JS strings. Text converts as UTF-8. A Go string that is not
+ * valid UTF-8 travels as GoTyped('string', bytes) (see sprig's goStringFromBytes); the functions
+ * turn it into a "binary string" with one char per byte, which is also how binary secret data
+ * may arrive. Functions that want binary (a PKCS#12 file, an RSA ciphertext) try both readings.
  */
+import { GoTyped, type GoValue } from '../../value.ts';
 
 export function utf8(s: string): Buffer {
   return Buffer.from(s, 'utf8');
@@ -38,7 +40,15 @@ export function withByteReadings<T>(
   throw errors.find((e) => parsed?.(e) === true) ?? errors[0];
 }
 
-/** A Go string built from bytes: UTF-8 text. */
-export function goString(b: Uint8Array): string {
-  return Buffer.from(b).toString('utf8');
+/** One char per byte. */
+export function binaryString(b: Uint8Array): string {
+  return Buffer.from(b).toString('latin1');
+}
+
+/** A Go string built from bytes: a JS string when valid UTF-8, else GoTyped('string', bytes). */
+export function goString(b: Uint8Array): GoValue {
+  const text = Buffer.from(b).toString('utf8');
+  return Buffer.from(text, 'utf8').equals(Buffer.from(b))
+    ? text
+    : new GoTyped('string', new Uint8Array(b));
 }

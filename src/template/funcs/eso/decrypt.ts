@@ -1,5 +1,6 @@
 /** rsaDecrypt (ESO's decrypt.go): RSA-OAEP with a PEM private key, or passthrough. */
 import { constants, privateDecrypt } from 'node:crypto';
+import type { GoValue } from '../../value.ts';
 import { goString, withByteReadings } from './bytes.ts';
 import { KeyError, parsePrivateKey } from './keys.ts';
 import { pemDecodeString } from './pem.ts';
@@ -18,7 +19,7 @@ export function rsaDecrypt(
   hash: string,
   input: string,
   privateKey: string,
-): string {
+): GoValue {
   if (scheme === 'None') return input;
   if (scheme !== 'RSA-OAEP') throw new DecryptError(`decryption scheme ${scheme} is not supported`);
   const { block } = pemDecodeString(privateKey);

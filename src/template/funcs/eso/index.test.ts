@@ -72,6 +72,11 @@ void describe('PKCS#12', () => {
     assert.equal(call('pkcs12certPass', 'pw', p12), chain);
   });
 
+  void test('accepts a non-UTF-8 Go string as GoTyped("string", bytes), as b64dec returns it', () => {
+    const der = Buffer.from(call('pemToPkcs12', cert, key) as string, 'base64');
+    assert.equal(call('pkcs12cert', new GoTyped('string', new Uint8Array(der))), cert);
+  });
+
   void test('a wrong password is reported as Go does', () => {
     const p12 = binary(call('pemToPkcs12Pass', cert, key, 'right') as string);
     assert.throws(() => call('pkcs12keyPass', 'wrong', p12), {

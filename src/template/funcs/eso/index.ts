@@ -5,6 +5,7 @@
  */
 import { withSignature } from '../../types.ts';
 import { GoTyped, type GoFunc, type GoValue } from '../../value.ts';
+import { binaryString } from './bytes.ts';
 import { rsaDecrypt } from './decrypt.ts';
 import { jwkPrivateKeyPem, jwkPublicKeyPem } from './jwk.ts';
 import { certSANs, filterCertChain, filterPEM } from './pem-funcs.ts';
@@ -28,9 +29,11 @@ function strings(n: number, result: string, fn: StringFn): GoFunc {
   );
 }
 
+/** A Go string argument; one that is not valid UTF-8 arrives as bytes and becomes a byte string. */
 function asString(v: GoValue): string {
   if (typeof v === 'string') return v;
   if (v instanceof GoTyped && typeof v.value === 'string') return v.value;
+  if (v instanceof GoTyped && v.value instanceof Uint8Array) return binaryString(v.value);
   return '';
 }
 
