@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadCorpus } from './corpus.ts';
 import { generateCases } from './generate.ts';
+import type { TemplateCase } from './oracle.ts';
 import { segments, shrinkCase, tokens } from './shrink.ts';
 
 test('the generator is reproducible and case n does not depend on the count', () => {
@@ -31,7 +32,7 @@ test('shrinking drops blocks and actions that do not matter', async () => {
     template: 'x{{if true}}{{.a}}{{end}}{{upper "BUG"}}y',
     data: { a: 1, b: 2 },
   };
-  const still = (x: typeof c): Promise<boolean> => Promise.resolve(x.template.includes('BUG'));
+  const still = (x: TemplateCase): Promise<boolean> => Promise.resolve(x.template.includes('BUG'));
   const small = await shrinkCase(c, still);
   assert.equal(small.template, '{{"BUG"}}');
   assert.deepEqual(small.data, {});
