@@ -58,7 +58,7 @@ export function vaultErrorText(body: JsonValue | undefined): string {
   return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
 }
 
-export function describe(req: Pick<VaultRequest, 'method' | 'path'>): string {
+export function describeRequest(req: Pick<VaultRequest, 'method' | 'path'>): string {
   return `vault: ${req.method} ${req.path}`;
 }
 
@@ -69,10 +69,13 @@ export function statusError(
 ): ProviderError {
   const text = vaultErrorText(res.body);
   const retryable = res.status >= 500 || res.status === 412 || res.status === 429;
-  return new ProviderError(`${describe(req)}: ${String(res.status)}${text ? ` ${text}` : ''}`, {
-    status: res.status,
-    retryable,
-  });
+  return new ProviderError(
+    `${describeRequest(req)}: ${String(res.status)}${text ? ` ${text}` : ''}`,
+    {
+      status: res.status,
+      retryable,
+    },
+  );
 }
 
 function isRetryableStatus(status: number): boolean {
@@ -105,7 +108,7 @@ export class VaultHttp {
       } catch (e) {
         if (attempt >= retries || this.options.signal?.aborted === true) {
           throw new ProviderError(
-            `${describe(req)}: connection failed: ${causeCode(e)}`,
+            `${describeRequest(req)}: connection failed: ${causeCode(e)}`,
             { retryable: true },
             { cause: e },
           );

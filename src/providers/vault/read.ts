@@ -13,7 +13,7 @@ import {
   type JsonValue,
 } from '../../secretdata/gojson.ts';
 import { NoSecretError, ProviderError, StoreConfigError } from '../provider.ts';
-import { describe, statusError, type VaultRequest, type VaultResponse } from './http.ts';
+import { describeRequest, statusError, type VaultRequest, type VaultResponse } from './http.ts';
 import { buildDataPath, buildMetadataPath, type KvLayout } from './paths.ts';
 
 /** What the KV functions need: the layout and an authenticated request. */
@@ -50,10 +50,12 @@ export async function readSecretData(
   if (res.status < 200 || res.status > 299) throw statusError(req, res);
   if (!isObject(data)) throw new NoSecretError(`Secret does not exist: ${req.path}`);
   if (kv.layout.version === 'v1') return data;
-  if (!('data' in data)) throw new ProviderError(`${describe(req)}: failed to find data field`);
+  if (!('data' in data))
+    throw new ProviderError(`${describeRequest(req)}: failed to find data field`);
   const inner = data.data;
   if (inner === null) throw new NoSecretError(`Secret does not exist: ${req.path}`);
-  if (!isObject(inner)) throw new ProviderError(`${describe(req)}: failed to unmarshall JSON`);
+  if (!isObject(inner))
+    throw new ProviderError(`${describeRequest(req)}: failed to unmarshall JSON`);
   return inner;
 }
 

@@ -4,7 +4,7 @@
  */
 import { JsonNumber, type JsonValue } from '../../../secretdata/gojson.ts';
 import { ProviderError, type Clock } from '../../provider.ts';
-import { describe, statusError, type VaultHttp } from '../http.ts';
+import { describeRequest, statusError, type VaultHttp } from '../http.ts';
 import type { VaultToken } from '../token-cache.ts';
 import type { AuthPlan } from './methods.ts';
 
@@ -58,7 +58,7 @@ export async function login(
   if (res.status < 200 || res.status > 299) throw statusError(req, res);
   const token = tokenFromAuth(res.body, plan.method, options.clock);
   if (token === undefined)
-    throw new ProviderError(`${describe(req)}: response has no auth.client_token`);
+    throw new ProviderError(`${describeRequest(req)}: response has no auth.client_token`);
   return token;
 }
 
@@ -78,7 +78,7 @@ export async function renewSelf(
   const res = await http.ok(req);
   const token = tokenFromAuth(res.body, current.method, options.clock);
   if (token === undefined)
-    throw new ProviderError(`${describe(req)}: response has no auth.client_token`);
+    throw new ProviderError(`${describeRequest(req)}: response has no auth.client_token`);
   return token;
 }
 
