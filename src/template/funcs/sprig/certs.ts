@@ -372,9 +372,7 @@ export function genSigned(r: CertRequest, ca: GoValue, keyPemText?: string): GoT
   try {
     new nc.X509Certificate(block.der);
   } catch (e) {
-    throw new FuncError(
-      `error parsing certificate: decodedSignerCert.Bytes: ${(e as Error).message}`,
-    );
+    throw new FuncError(`error parsing certificate: decodedSignerCert.Bytes: ${malformed(e)}`);
   }
   let signerKey: PrivKey;
   try {
@@ -388,6 +386,11 @@ export function genSigned(r: CertRequest, ca: GoValue, keyPemText?: string): GoT
     subject: subjectDer(block.der),
     ski: skiOf(block.der),
   });
+}
+
+/** Go's text for a certificate it cannot parse (node's reason differs and is dropped). */
+function malformed(_e: unknown): string {
+  return 'x509: malformed certificate';
 }
 
 function withKey(text: string): PrivKey {
@@ -441,7 +444,7 @@ export function buildCustomCert(b64cert: string, b64key: string): GoTyped {
   try {
     new nc.X509Certificate(block.der);
   } catch (e) {
-    throw new FuncError(`error parsing certificate: decodedCert.Bytes: ${(e as Error).message}`);
+    throw new FuncError(`error parsing certificate: decodedCert.Bytes: ${malformed(e)}`);
   }
   try {
     parsePrivateKeyPEM(key.toString('latin1'));

@@ -581,6 +581,14 @@ export function parseGoTime(layout: string, value: string, loc: GoLocation): GoT
     if (!ok) throw new GoTimeParseError(`${prefix}${q(before)} as ${q(elem)}`);
   }
   if (st.v !== '') throw new GoTimeParseError(`parsing time ${q(value)}: extra text: ${q(st.v)}`);
+  if (st.yday >= 0) {
+    const leapYear = daysFromCivil(st.year + 1, 1, 1) - daysFromCivil(st.year, 1, 1) === 366;
+    if (st.yday < 1 || st.yday > (leapYear ? 366 : 365)) {
+      throw new GoTimeParseError(`parsing time ${q(value)}: day-of-year out of range`);
+    }
+    const [, m, d] = civilFromDays(daysFromCivil(st.year, 1, 1) + st.yday - 1);
+    [st.month, st.day] = [m, d];
+  }
   const bad = rangeCheck(st);
   if (bad !== null) throw new GoTimeParseError(`parsing time ${q(value)}: ${bad} out of range`);
   const wall =

@@ -82,6 +82,9 @@ function concat(lists: GoValue[]): GoValue {
   return lists.length === 0 ? null : out;
 }
 
+/** A nil []interface{}: prints as [] but marshals to JSON null. */
+const nilList = new GoTyped('[]interface {}', null);
+
 /** The list.go functions, keyed by template name. */
 export function listFuncs(): [string, GoFunc][] {
   const push = (l: GoValue, v: GoValue): GoValue => [...itemsOf(l, 'Cannot push on type'), v];
@@ -101,9 +104,10 @@ export function listFuncs(): [string, GoFunc][] {
     fixed('mustChunk', [int, any], (n, l) => chunk(n, itemsOf(l, 'Cannot chunk type'))),
     ...pair('first', 'Cannot find first on type', (xs) => xs[0] ?? null),
     ...pair('last', 'Cannot find last on type', (xs) => xs[xs.length - 1] ?? null),
-    // An empty list gives a nil []interface{}, which prints as [] like an empty one.
-    ...pair('rest', 'Cannot find rest on type', (xs) => xs.slice(1)),
-    ...pair('initial', 'Cannot find initial on type', (xs) => xs.slice(0, -1)),
+    ...pair('rest', 'Cannot find rest on type', (xs) => (xs.length === 0 ? nilList : xs.slice(1))),
+    ...pair('initial', 'Cannot find initial on type', (xs) =>
+      xs.length === 0 ? nilList : xs.slice(0, -1),
+    ),
     ...pair('reverse', 'Cannot find reverse on type', (xs) => [...xs].reverse()),
     ...pair('compact', 'Cannot compact on type', (xs) => xs.filter((x) => !isEmpty(x))),
     ...pair('uniq', 'Cannot find uniq on type', uniq),

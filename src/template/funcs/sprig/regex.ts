@@ -1,5 +1,5 @@
 /** Sprig's regex.go over Go regexp semantics (../goregexp.ts). */
-import { FuncError, type GoFunc, type GoValue } from '../../value.ts';
+import { FuncError, GoTyped, type GoFunc, type GoValue } from '../../value.ts';
 import * as re from '../goregexp.ts';
 import { fixed, int, str, strings } from './args.ts';
 
@@ -46,6 +46,11 @@ function both(
   ];
 }
 
+/** FindAllString's nil for no match: prints as [], marshals to JSON null. */
+function nilIfEmpty(list: string[]): GoValue {
+  return list.length === 0 ? new GoTyped('[]string', null) : strings(list);
+}
+
 /** The regex functions, keyed by template name. */
 export function regexFuncs(): [string, GoFunc][] {
   return [
@@ -57,11 +62,13 @@ export function regexFuncs(): [string, GoFunc][] {
       }
     }),
     fixed('mustRegexMatch', [str, str], (p, s) => re.goMatch(compile(p), s)),
-    ...both('regexFindAll', 'rsn', (r, s, n) => strings(re.goFindAll(r, s, Number(n)))),
+    ...both('regexFindAll', 'rsn', (r, s, n) => nilIfEmpty(re.goFindAll(r, s, Number(n)))),
     ...both('regexFind', 'rs', (r, s) => re.goFindString(r, s)),
     ...both('regexReplaceAll', 'rss', (r, s, x) => re.goReplaceAll(r, s, String(x), false)),
     ...both('regexReplaceAllLiteral', 'rss', (r, s, x) => re.goReplaceAll(r, s, String(x), true)),
-    ...both('regexSplit', 'rsn', (r, s, n) => strings(re.goSplit(r, s, Number(n)))),
+    ...both('regexSplit', 'rsn', (r, s, n) =>
+      n === 0 ? nilIfEmpty([]) : strings(re.goSplit(r, s, Number(n))),
+    ),
     fixed('regexQuoteMeta', [str], re.quoteMeta),
   ];
 }

@@ -132,7 +132,8 @@ function substr(start: number, end: number, s: string): string {
     return b.subarray(0, end).toString('utf8');
   }
   if (end < 0 || end > len) {
-    if (start > len) throw sliceBounds(start, '', len);
+    if (start > len)
+      throw new FuncError(`runtime error: slice bounds out of range [${start}:${len}]`);
     return b.subarray(start).toString('utf8');
   }
   if (start > end)
