@@ -73,7 +73,7 @@ describe('LeaderElector (fake clock)', () => {
       .client()
       .get<Lease>(Resources.Lease, { namespace: 'ns', name: 'lease' }))!;
     assert.equal(lease.spec?.holderIdentity, 'b');
-    assert.equal(lease.spec?.leaseTransitions, 1);
+    assert.equal(lease.spec.leaseTransitions, 1);
     await b.stop();
     const released = (await kube
       .client()
