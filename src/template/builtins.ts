@@ -272,7 +272,6 @@ const htmlEscapes: Record<string, string> = {
 
 /** template.HTMLEscapeString. */
 export function htmlEscape(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\0"'&<>]/g, (c) => htmlEscapes[c] ?? c);
 }
 

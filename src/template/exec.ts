@@ -638,9 +638,7 @@ class State {
     }
     let v: Val;
     try {
-      v = fun.builtin
-        ? fun.builtin.fn(argv)
-        : fun.fn(...argv.map((a) => (a === undefined ? null : a)));
+      v = fun.builtin ? fun.builtin.fn(argv) : fun.fn(...toGoArgs(argv));
     } catch (e) {
       if (e instanceof RangeError && /call stack/i.test(e.message)) throw e;
       this.at(c.node);
@@ -795,6 +793,12 @@ interface CallSite {
   final: Final;
   argv: Val[];
   sig: FuncSignature;
+}
+
+/** Functions see a missing value as nil; argv is ours, so convert in place. */
+function toGoArgs(argv: Val[]): GoValue[] {
+  for (let i = 0; i < argv.length; i++) if (argv[i] === undefined) argv[i] = null;
+  return argv as GoValue[];
 }
 
 /** A complex128 constant: the value model has no complex type, so it is a typed [re, im] pair. */

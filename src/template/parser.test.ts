@@ -75,7 +75,9 @@ const bad: [string, string][] = [
 
 describe('parser', () => {
   for (const [text, want] of ok) {
-    it(`parses ${JSON.stringify(text)}`, () => { assert.equal(tree(text), want); });
+    it(`parses ${JSON.stringify(text)}`, () => {
+      assert.equal(tree(text), want);
+    });
   }
   for (const [text, want] of bad) {
     it(`rejects ${JSON.stringify(text)}`, () => {
