@@ -89,4 +89,26 @@ describe('TokenCache', () => {
     assert.equal(cache.size, 0);
     assert.equal((await cache.get('k', source)).token, 't1');
   });
+
+  it('forgets the least recently stored token beyond maxEntries', async () => {
+    let n = 0;
+    const cache = new TokenCache({ clock: { now: () => 0 }, maxEntries: 2 });
+    const source: TokenSource = {
+      login: () =>
+        Promise.resolve({
+          token: `t${String(++n)}`,
+          method: 'm',
+          renewable: false,
+          ttlMs: 0,
+          issuedAt: 0,
+        }),
+      renew: (t) => Promise.resolve(t),
+    };
+    await cache.get('a', source);
+    await cache.get('b', source);
+    await cache.get('c', source);
+    assert.equal(cache.size, 2);
+    assert.equal((await cache.get('a', source)).token, 't4');
+    assert.equal((await cache.get('c', source)).token, 't3');
+  });
 });

@@ -25,6 +25,8 @@ export interface TokenCacheOptions {
   onRenew?: (method: string) => void;
   /** Fraction of the TTL after which a token is renewed; default 2/3. */
   renewAt?: number;
+  /** Most tokens kept; the least recently stored is forgotten first (not revoked). Default 10000. */
+  maxEntries?: number;
 }
 
 export interface TokenSource {
@@ -80,7 +82,13 @@ export class TokenCache {
   }
 
   private track(key: string, p: Promise<VaultToken>): Promise<VaultToken> {
+    this.entries.delete(key); // re-insert at the end: Map order is our recency order
     this.entries.set(key, p);
+    const max = this.options.maxEntries ?? 10_000;
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= max) break;
+      this.entries.delete(oldest);
+    }
     p.catch(() => {
       if (this.entries.get(key) === p) this.entries.delete(key);
     });
