@@ -3,6 +3,15 @@
  *
  *   const tpl = parse('{{ .user }}:{{ .password }}', { name: 'dsn', funcs });
  *   tpl.execute(stringMap(secretData), { missingKey: 'error' });
+ *
+ * For function authors (sprig, ESO):
+ * - `withSignature({ params: ['string', 'int'], variadic?, result? }, fn)` declares a Go signature;
+ *   the executor then checks arity and converts constants exactly as Go does ("wrong number of
+ *   args for f: want 2 got 1", "expected string; found 3"). Unsigned functions take anything.
+ * - Throw `FuncError` for Go's returned error; it becomes "error calling f: <message>".
+ * - A GoTyped defining `[GO_METHODS](name)` exposes methods (`.Year`, `.Format "2006"`); a GoTyped
+ *   of a named struct type holding a Map exposes its entries as fields.
+ * - Typed maps are GoTyped('map[string]string', Map); complex128 is GoTyped('complex128', [re, im]).
  */
 import type { ExecuteOptions, ParseOptions } from './template.ts';
 import { parse } from './template.ts';
