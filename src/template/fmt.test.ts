@@ -22,6 +22,14 @@ const map = new Map<string, GoValue>([
 
 const binStr = new GoTyped('string', new Uint8Array([0x68, 0xff, 0x69]));
 
+const certificate = new GoTyped(
+  'sprig.certificate',
+  new Map<string, GoValue>([
+    ['Cert', 'C'],
+    ['Key', 'K'],
+  ]),
+);
+
 const printfCases: [name: string, format: string, args: GoValue[], want: string][] = [
   [
     'ints in every base',
@@ -84,6 +92,12 @@ const printfCases: [name: string, format: string, args: GoValue[], want: string]
   ['* width and precision', '%*d|%-*d|%.*f', [5n, 1n, 5n, 1n, 2n, 3.14159], '    1|1    |3.14'],
   ['bad width operand', '%*d', ['x', 1n], '%!(BADWIDTH)1'],
   ['percent', '%d%%', [5n], '5%'],
+  [
+    'a named type holding a Map prints as a struct',
+    '%v %+v %#v',
+    [certificate, certificate, certificate],
+    '{C K} {Cert:C Key:K} sprig.certificate{Cert:"C", Key:"K"}',
+  ],
   [
     'a non-UTF-8 Go string (GoTyped string of bytes) quotes and hex-encodes its exact bytes',
     '%q %x %T',

@@ -13,6 +13,7 @@ export type Kind =
   | 'map'
   | 'func'
   | 'ptr'
+  | 'struct'
   | 'other';
 
 /** A value with its Go kind and type name resolved. `raw` is never a GoTyped. */
@@ -80,7 +81,8 @@ function kindOfName(type: string, fallback: Kind): Kind {
   if (type.startsWith('map[')) return 'map';
   if (type.startsWith('*')) return 'ptr';
   if (type.startsWith('func')) return 'func';
-  return fallback;
+  // A named type holding a Map stands for a Go struct (fields in insertion order).
+  return fallback === 'map' ? 'struct' : fallback;
 }
 
 const NILLABLE = new Set<Kind>(['slice', 'bytes', 'map', 'ptr', 'func']);
@@ -89,6 +91,7 @@ const NUMERIC = new Set<Kind>(['int', 'uint', 'float']);
 /** Whether a value of kind `actual` can be shown as the named kind (else the name is a label). */
 function compatible(named: Kind, actual: Kind): boolean {
   if (named === actual || named === 'nil' || named === 'ptr') return true;
+  if (named === 'struct' && actual === 'map') return true;
   if (NUMERIC.has(named) && NUMERIC.has(actual)) return true;
   // A Go string that is not valid UTF-8 travels as GoTyped('string', bytes).
   if (named === 'string' && actual === 'bytes') return true;

@@ -103,6 +103,9 @@ export class Printer {
       case 'ptr':
         this.printPointer(d, verb, depth);
         return;
+      case 'struct':
+        this.printStruct(d, verb, depth);
+        return;
       default:
         this.fmtPointer(d, verb);
     }
@@ -309,6 +312,20 @@ export class Printer {
       this.printElem(map?.get(k) ?? null, d.elem, verb, depth + 1);
     });
     this.buf.push(sharpV ? '}' : ']');
+  }
+
+  /** A struct: {v1 v2}, %+v {Name:v1 ...}, %#v pkg.T{Name:v1, ...}. */
+  private printStruct(d: Described, verb: string, depth: number): void {
+    const fields = d.raw instanceof Map ? [...d.raw] : [];
+    const sharpV = this.f.sharpV;
+    if (sharpV) this.buf.push(d.type);
+    this.buf.push('{');
+    fields.forEach(([name, value], i) => {
+      if (i > 0) this.buf.push(sharpV ? ', ' : ' ');
+      if (this.f.plusV || sharpV) this.buf.push(name, ':');
+      this.printElem(value, 'interface {}', verb, depth + 1);
+    });
+    this.buf.push('}');
   }
 
   private printPointer(d: Described, verb: string, depth: number): void {
