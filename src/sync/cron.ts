@@ -43,27 +43,39 @@ function value(text: string, f: Field): number {
   return Number(text);
 }
 
+/** `a` or `a-b`; a lone `a` with a step runs to the field's maximum (robfig). */
+function bounds(range: string, stepped: boolean, f: Field): [number, number] {
+  const [a = '', b, more] = range.split('-');
+  if (more !== undefined) throw new CronError(`too many hyphens: ${range}`);
+  const lo = value(a, f);
+  if (b !== undefined) return [lo, value(b, f)];
+  return [lo, stepped ? f.max : lo];
+}
+
+function checkRange(r: { lo: number; hi: number; step: number }, f: Field, part: string): void {
+  const inField = r.lo >= f.min && r.hi <= f.max;
+  if (!inField || r.lo > r.hi || r.step < 1) throw new CronError(`bad range: ${part}`);
+}
+
 /** One comma-separated part: `*`, `?`, `a`, `a-b`, each optionally `/step`. */
 function parseRange(part: string, f: Field): { bits: Set<number>; star: boolean } {
   const [range = '', stepText, extra] = part.split('/');
   if (extra !== undefined) throw new CronError(`too many slashes: ${part}`);
   const star = range === '*' || range === '?';
-  let lo = f.min;
-  let hi = f.max;
-  if (!star) {
-    const [a = '', b, more] = range.split('-');
-    if (more !== undefined) throw new CronError(`too many hyphens: ${part}`);
-    lo = value(a, f);
-    hi = b === undefined ? (stepText === undefined ? lo : f.max) : value(b, f);
-  }
+  const [lo, hi] = star ? [f.min, f.max] : bounds(range, stepText !== undefined, f);
   const step = stepText === undefined ? 1 : value(stepText, { min: 0, max: Infinity });
-  if (lo < f.min || hi > f.max || lo > hi || step < 1) throw new CronError(`bad range: ${part}`);
+  checkRange({ lo, hi, step }, f, part);
   const bits = new Set<number>();
   for (let v = lo; v <= hi; v += step) bits.add(v);
   return { bits, star: star && step === 1 };
 }
 
-function parseField(text: string, f: Field): { bits: Set<number>; star: boolean } {
+interface ParsedField {
+  bits: Set<number>;
+  star: boolean;
+}
+
+function parseField(text: string, f: Field): ParsedField {
   const bits = new Set<number>();
   let star = false;
   for (const part of text.split(',')) {
@@ -77,13 +89,25 @@ function parseField(text: string, f: Field): { bits: Set<number>; star: boolean 
 const MINUTE_MS = 60_000;
 
 class SpecSchedule implements Schedule {
-  constructor(
-    private readonly minute: Set<number>,
-    private readonly hour: Set<number>,
-    private readonly dom: { bits: Set<number>; star: boolean },
-    private readonly month: Set<number>,
-    private readonly dow: { bits: Set<number>; star: boolean },
-  ) {}
+  private readonly minute: Set<number>;
+  private readonly hour: Set<number>;
+  private readonly dom: ParsedField;
+  private readonly month: Set<number>;
+  private readonly dow: ParsedField;
+
+  constructor(fields: {
+    minute: ParsedField;
+    hour: ParsedField;
+    dom: ParsedField;
+    month: ParsedField;
+    dow: ParsedField;
+  }) {
+    this.minute = fields.minute.bits;
+    this.hour = fields.hour.bits;
+    this.dom = fields.dom;
+    this.month = fields.month.bits;
+    this.dow = fields.dow;
+  }
 
   private dayMatches(d: Date): boolean {
     const domOk = this.dom.bits.has(d.getUTCDate());
@@ -121,26 +145,29 @@ class EverySchedule implements Schedule {
   }
 }
 
+function parseEvery(text: string): Schedule {
+  const ms = parseGoDuration(text.slice('@every '.length).trim());
+  return new EverySchedule(Math.max(1000, Math.round(ms / 1000) * 1000));
+}
+
 /** Parses a schedule; throws CronError. */
 export function parseSchedule(spec: string): Schedule {
   const text = spec.trim();
-  if (text.startsWith('@every ')) {
-    const ms = parseGoDuration(text.slice('@every '.length).trim());
-    return new EverySchedule(Math.max(1000, Math.round(ms / 1000) * 1000));
-  }
+  if (text.startsWith('@every ')) return parseEvery(text);
   const expanded = DESCRIPTORS[text] ?? text;
   if (expanded.startsWith('@')) throw new CronError(`unrecognized descriptor: ${text}`);
   const fields = expanded.split(/\s+/);
   if (fields.length !== 5)
     throw new CronError(`expected exactly 5 fields, found ${fields.length}: ${text}`);
-  const [mi = '', h = '', dom = '', mo = '', dow = ''] = fields;
+  // Five fields were just checked, so the tuple type holds.
+  const [mi, h, dom, mo, dow] = fields as [string, string, string, string, string];
   const dowField = parseField(dow, { ...DOW, max: 7 });
   if (dowField.bits.delete(7)) dowField.bits.add(0);
-  return new SpecSchedule(
-    parseField(mi, MINUTE).bits,
-    parseField(h, HOUR).bits,
-    parseField(dom, DOM),
-    parseField(mo, MONTH).bits,
-    dowField,
-  );
+  return new SpecSchedule({
+    minute: parseField(mi, MINUTE),
+    hour: parseField(h, HOUR),
+    dom: parseField(dom, DOM),
+    month: parseField(mo, MONTH),
+    dow: dowField,
+  });
 }

@@ -110,6 +110,16 @@ function templateContext(input: DesiredSecretInput): Omit<TemplateContext, 'data
   };
 }
 
+function creationPolicyOf(es: ExternalSecret): string {
+  return es.spec.target?.creationPolicy ?? 'Owner';
+}
+
+/** Merge and CreateOrMerge keep keys the ExternalSecret does not manage (§9.12). */
+function keepsForeignKeys(es: ExternalSecret): boolean {
+  const policy = creationPolicyOf(es);
+  return policy === 'Merge' || policy === 'CreateOrMerge';
+}
+
 /** ESO `ApplyTemplate` (§3.5). Mutates `secret`. */
 export function applyTemplate(
   secret: TargetSecret,
@@ -120,15 +130,16 @@ export function applyTemplate(
   const template = es.spec.target?.template;
   validateSecretTemplate(template);
   setMetadata(secret, es, managed);
-  const policy = es.spec.target?.creationPolicy ?? 'Owner';
-  if (policy !== 'Merge' && policy !== 'CreateOrMerge') secret.data = new Map();
-  if (!template) {
+  if (!keepsForeignKeys(es)) secret.data = new Map();
+  const copyProviderData = (): void => {
     for (const [k, v] of input.providerData) secret.data.set(k, v);
+  };
+  if (!template) {
+    copyProviderData();
     return;
   }
   if (template.type) secret.type = template.type;
-  if (includesProviderData(template))
-    for (const [k, v] of input.providerData) secret.data.set(k, v);
+  if (includesProviderData(template)) copyProviderData();
   const labels = { ...secret.metadata.labels };
   const annotations = { ...secret.metadata.annotations };
   renderTemplate(
@@ -178,17 +189,22 @@ function setControllerRef(
   ];
 }
 
+/** Whether `controller` is this ExternalSecret; throws if it is another ExternalSecret. */
+function controllerIsCurrentES(controller: OwnerRef | undefined, es: ExternalSecret): boolean {
+  if (controller === undefined || !isEsKind(controller)) return false;
+  if (controller.name !== es.metadata.name) {
+    throw new SecretIsOwnedError(`secret is owned by another ExternalSecret: ${controller.name}`);
+  }
+  return true;
+}
+
 /** ESO `applyOwnership`: conflicts, controller reference and the created-by label. */
 export function applyOwnership(secret: TargetSecret, es: ExternalSecret): void {
   const refs = secret.metadata.ownerReferences ?? [];
   const controller = refs.find((r) => r.controller === true);
-  const ownerIsES = controller !== undefined && isEsKind(controller);
-  const ownerIsCurrent = ownerIsES && controller.name === es.metadata.name;
-  if (ownerIsES && !ownerIsCurrent) {
-    throw new SecretIsOwnedError(`secret is owned by another ExternalSecret: ${controller.name}`);
-  }
+  const ownerIsCurrent = controllerIsCurrentES(controller, es);
   const labels = omitKeys(secret.metadata.labels, [LABEL_CREATED_BY]);
-  if ((es.spec.target?.creationPolicy ?? 'Owner') === 'Owner') {
+  if (creationPolicyOf(es) === 'Owner') {
     setControllerRef(secret, es, controller);
     labels[LABEL_CREATED_BY] = createdByHash(es.metadata.namespace ?? '', es.metadata.name ?? '');
   } else if (ownerIsCurrent) {

@@ -246,6 +246,15 @@ function assembleOrFailure(ctx: Ctx): ByteMap | SyncResult {
   }
 }
 
+/** None never writes; Merge never creates (§2.1 step 9). */
+function skipByPolicy(ctx: Ctx): SyncResult | undefined {
+  const policy = ctx.es.spec.target?.creationPolicy ?? 'Owner';
+  if (policy === 'None') return done(ctx, Reason.SecretSynced, Message.synced);
+  if (policy === 'Merge' && !ctx.input.existing)
+    return done(ctx, Reason.SecretMissing, Message.missing);
+  return undefined;
+}
+
 /** ESO's reconcile for a Secret target from step 6 on (§2.1), as data. */
 export function syncExternalSecret(input: SyncInput): SyncResult {
   const es = input.es;
@@ -253,25 +262,18 @@ export function syncExternalSecret(input: SyncInput): SyncResult {
   const ctx: Ctx = { input, es, redact: redactorOf(input), events: [] };
   const providerData = assembleOrFailure(ctx);
   if (!(providerData instanceof Map)) return providerData;
-  if (providerData.size === 0) {
-    const early = handleEmpty(ctx, name);
-    if (early) return early;
-  }
-  const policy = es.spec.target?.creationPolicy ?? 'Owner';
-  if (policy === 'None') return done(ctx, Reason.SecretSynced, Message.synced);
-  if (policy === 'Merge' && !input.existing)
-    return done(ctx, Reason.SecretMissing, Message.missing);
+  const early = (providerData.size === 0 ? handleEmpty(ctx, name) : undefined) ?? skipByPolicy(ctx);
+  if (early) return early;
   const desired = desiredOrFailure(ctx, providerData);
   if (!('data' in desired)) return desired;
-  const result = writeResult(ctx, desired, name);
-  if (policy !== 'Owner') return result;
-  return {
-    ...result,
-    deleteOrphans: {
-      createdBy: createdByHash(es.metadata.namespace ?? '', es.metadata.name ?? ''),
-      keep: name,
-    },
-  };
+  return withOrphanCleanup(es, writeResult(ctx, desired, name), name);
+}
+
+/** Owner first deletes Secrets it created under an earlier target name (§2.1 step 9). */
+function withOrphanCleanup(es: ExternalSecret, result: SyncResult, keep: string): SyncResult {
+  if ((es.spec.target?.creationPolicy ?? 'Owner') !== 'Owner') return result;
+  const createdBy = createdByHash(es.metadata.namespace ?? '', es.metadata.name ?? '');
+  return { ...result, deleteOrphans: { createdBy, keep } };
 }
 
 /** Why a write the core asked for failed, as the caller saw it. */

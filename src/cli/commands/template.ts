@@ -91,48 +91,52 @@ function where(y: LoadedYaml, node: unknown): string {
   return `${y.file}:${pos.line}:${pos.col}`;
 }
 
+/** One `key: <base64>` entry; null is empty bytes, as Go's []byte decoding does. */
+function base64Entry(y: LoadedYaml, key: string, value: unknown, what: string): Uint8Array {
+  if (isScalar(value) && value.value === null) return new Uint8Array();
+  if (!isScalar(value) || typeof value.value !== 'string') {
+    throw new InputError(`${where(y, value)}: ${what} key "${key}": value must be a base64 string`);
+  }
+  try {
+    return decodeValue('Base64', new TextEncoder().encode(value.value));
+  } catch (error) {
+    throw new InputError(`${where(y, value)}: ${what} key "${key}": ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+}
+
 /** A YAML map of key → base64 (Go `map[string][]byte`), decoded; errors name key and line:column. */
 function base64Map(y: LoadedYaml, node: unknown, what: string): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
-  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return out;
-  if (!isMap(node))
+  if (node == null || (isScalar(node) && node.value === null)) return out;
+  if (!isMap(node)) {
     throw new InputError(`${where(y, node)}: ${what} must be a map of key to base64 value`);
+  }
   for (const item of node.items) {
     const key = isScalar(item.key) ? String(item.key.value) : '';
-    const value = item.value;
-    if (isScalar(value) && value.value === null) {
-      out.set(key, new Uint8Array());
-      continue;
-    }
-    if (!isScalar(value) || typeof value.value !== 'string') {
-      throw new InputError(
-        `${where(y, value ?? item.key)}: ${what} key "${key}": value must be a base64 string`,
-      );
-    }
-    try {
-      out.set(key, decodeValue('Base64', new TextEncoder().encode(value.value)));
-    } catch (error) {
-      throw new InputError(`${where(y, value)}: ${what} key "${key}": ${messageOf(error)}`, {
-        cause: error,
-      });
-    }
+    out.set(key, base64Entry(y, key, item.value ?? item.key, what));
   }
   return out;
 }
 
+interface TemplatedObject {
+  kind?: unknown;
+  spec?: { template?: SecretTemplate; target?: { template?: SecretTemplate } };
+}
+
+/** Where each supported kind keeps its template (esoctl `fetchTemplateFromSourceObject`). */
+const TEMPLATE_OF: Record<string, (o: TemplatedObject) => SecretTemplate | undefined> = {
+  ExternalSecret: (o) => o.spec?.target?.template,
+  PushSecret: (o) => o.spec?.template,
+};
+
 function templateOf(y: LoadedYaml): SecretTemplate {
-  const obj = y.doc.toJS() as {
-    kind?: unknown;
-    spec?: { template?: SecretTemplate; target?: { template?: SecretTemplate } };
-  } | null;
-  const kind = obj?.kind;
-  let template: SecretTemplate | undefined;
-  if (kind === 'ExternalSecret') template = obj?.spec?.target?.template;
-  else if (kind === 'PushSecret') template = obj?.spec?.template;
-  else
-    throw new InputError(
-      `${y.file}: unsupported template kind ${typeof kind === 'string' ? kind : ''}`,
-    );
+  const obj = (y.doc.toJS() ?? {}) as TemplatedObject;
+  const kind = typeof obj.kind === 'string' ? obj.kind : '';
+  const pick = Object.hasOwn(TEMPLATE_OF, kind) ? TEMPLATE_OF[kind] : undefined;
+  if (!pick) throw new InputError(`${y.file}: unsupported template kind ${kind}`);
+  const template = pick(obj);
   if (!template) throw new InputError(`${y.file}: the ${kind} has no template`);
   return template;
 }

@@ -20,7 +20,7 @@ function resolveScalar(node: Scalar): Resolved {
     return resolvePlainScalar(node.source);
   return {
     kind: 'str',
-    value: typeof node.value === 'string' ? node.value : String(node.source ?? ''),
+    value: typeof node.value === 'string' ? node.value : (node.source ?? ''),
   };
 }
 
