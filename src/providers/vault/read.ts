@@ -103,19 +103,20 @@ export function secretValue(data: JsonObject, property: string | undefined): str
   return gjsonString(r);
 }
 
-async function dataOrMetadata(kv: KvBackend, ref: RemoteRef): Promise<JsonObject> {
+async function dataOrMetadata(kv: KvBackend, ref: RemoteRef): Promise<JsonObject | null> {
   if (ref.metadataPolicy !== 'Fetch') return readSecretData(kv, ref.key, ref.version);
   if (kv.layout.version === 'v1') {
     throw new StoreConfigError('cannot perform metadata fetch operations with kv version v1');
   }
   const meta = await readSecretMetadata(kv, ref.key);
   if (meta === null) throw new ProviderError('secret not found');
-  return Object.fromEntries(meta);
+  return meta.size === 0 ? null : Object.fromEntries(meta); // ESO returns an empty value here
 }
 
 /** GetSecret: the value as text (caller encodes). */
 export async function getSecretText(kv: KvBackend, ref: RemoteRef): Promise<string> {
-  return secretValue(await dataOrMetadata(kv, ref), ref.property);
+  const data = await dataOrMetadata(kv, ref);
+  return data === null ? '' : secretValue(data, ref.property);
 }
 
 export async function getSecret(kv: KvBackend, ref: RemoteRef): Promise<Uint8Array> {
