@@ -371,8 +371,8 @@ export function genSigned(r: CertRequest, ca: GoValue, keyPemText?: string): GoT
   if (block === null) throw new FuncError('unable to decode certificate');
   try {
     new nc.X509Certificate(block.der);
-  } catch (e) {
-    throw new FuncError(`error parsing certificate: decodedSignerCert.Bytes: ${malformed(e)}`);
+  } catch {
+    throw new FuncError(`error parsing certificate: decodedSignerCert.Bytes: ${MALFORMED}`);
   }
   let signerKey: PrivKey;
   try {
@@ -389,9 +389,7 @@ export function genSigned(r: CertRequest, ca: GoValue, keyPemText?: string): GoT
 }
 
 /** Go's text for a certificate it cannot parse (node's reason differs and is dropped). */
-function malformed(_e: unknown): string {
-  return 'x509: malformed certificate';
-}
+const MALFORMED = 'x509: malformed certificate';
 
 function withKey(text: string): PrivKey {
   try {
@@ -443,8 +441,8 @@ export function buildCustomCert(b64cert: string, b64key: string): GoTyped {
   if (block === null) throw new FuncError('unable to decode certificate');
   try {
     new nc.X509Certificate(block.der);
-  } catch (e) {
-    throw new FuncError(`error parsing certificate: decodedCert.Bytes: ${malformed(e)}`);
+  } catch {
+    throw new FuncError(`error parsing certificate: decodedCert.Bytes: ${MALFORMED}`);
   }
   try {
     parsePrivateKeyPEM(key.toString('latin1'));
