@@ -34,7 +34,7 @@ export interface ResolvedDeps {
   localZone: string;
 }
 
-const cryptoRandom = (): number => randomInt(0, 2 ** 48) / 2 ** 48;
+const cryptoRandom = (): number => randomInt(0, 2 ** 48 - 1) / 2 ** 48;
 
 /** The sprig function table, keyed by template name. */
 export function sprigFuncs(deps: SprigDeps = {}): Map<string, GoFunc> {
