@@ -298,3 +298,10 @@ export function forgetExternalSecret(
   metrics.externalSecretSyncCalls.remove(ref);
   metrics.externalSecretSyncErrors.remove(ref);
 }
+
+/** An informer `onRestart` hook that counts `ferry_informer_restarts_total{kind,reason}`. */
+export function informerRestartHook(metrics: Metrics, kind: string): (reason: string) => void {
+  return (reason) => {
+    metrics.informerRestarts.inc({ kind, reason });
+  };
+}
