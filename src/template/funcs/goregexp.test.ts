@@ -33,6 +33,9 @@ describe('compileGoRegexp', () => {
     ['a{,3}', 'a{,3}', true], // not a repeat in Go: literal
     ['\\#\\:', '#:', true],
     ['(?P<year>\\d{4})-(?<mon>\\d\\d)', '2024-05', true],
+    ['(?i)a(?-i)b', 'Ab', true],
+    ['(?i)a(?-i)b', 'AB', false],
+    ['(?i:[a-c]x)', 'BX', true],
   ];
   for (const [re, s, want] of matches) {
     it(`${re} ${want ? 'matches' : 'does not match'} ${JSON.stringify(s)}`, () => {

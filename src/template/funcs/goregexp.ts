@@ -101,6 +101,9 @@ function caseVariants(cp: number): number[] {
   return [...set];
 }
 
+/** Signals that a leading (?i) cannot become the JS `i` flag. */
+class NoGlobalI extends Error {}
+
 class Translator {
   private i = 0;
   private out = '';
@@ -112,7 +115,10 @@ class Translator {
   private atom = -1;
   private lastRepeat = '';
 
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    private readonly allowGlobalI = true,
+  ) {}
 
   private peek(k = 0): string | undefined {
     return this.src[this.i + k];
@@ -492,10 +498,10 @@ class Translator {
       this.out += '(?:';
       return;
     }
-    if (next.i && !this.flags.i && this.out === '' && this.stack.length === 0) this.globalI = true;
-    if (!next.i && this.globalI) {
-      throw new GoRegexpError(E.perl, all); // turning (?i) off again is not supported here
-    }
+    const atStart = this.out === '' && this.stack.length === 0;
+    if (next.i && !this.flags.i && atStart && this.allowGlobalI) this.globalI = true;
+    // (?i) turned off again later: start over, case-folding literals one by one instead.
+    if (!next.i && this.globalI) throw new NoGlobalI();
     this.flags = next;
   }
 
@@ -518,8 +524,15 @@ class Translator {
 
 /** regexp.Compile: a RegExp (flags `u`, plus `i` for a leading `(?i)`) or a GoRegexpError. */
 export function compileGoRegexp(pattern: string): GoRegExp {
-  const t = new Translator(pattern);
-  const source = t.run();
+  let t = new Translator(pattern);
+  let source: string;
+  try {
+    source = t.run();
+  } catch (e) {
+    if (!(e instanceof NoGlobalI)) throw e;
+    t = new Translator(pattern, false);
+    source = t.run();
+  }
   try {
     return new GoRegExp(source, t.globalI ? 'iu' : 'u', pattern, t.names);
   } catch (e) {
