@@ -4,6 +4,7 @@
  * Positions are UTF-16 offsets into the template text; errors convert them to Go's byte columns.
  */
 import { goQuote } from './gostr.ts';
+import type { GoValue } from './value.ts';
 
 export const N = {
   Text: 0,
@@ -113,6 +114,8 @@ export interface StringNode {
   type: typeof N.String;
   pos: number;
   quoted: string;
+  /** The constant's value: `text`, or GoTyped('string', bytes) when it is not valid UTF-8. */
+  value: GoValue;
   text: string;
 }
 export interface BranchNode {

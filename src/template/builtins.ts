@@ -6,7 +6,7 @@
 import type { Val } from './compare.ts';
 import { eq, ge, gt, le, lt, ne } from './compare.ts';
 import { sprint, sprintf, sprintln } from './fmt.ts';
-import { isPrint, utf8Decode, utf8Encode, utf8Length } from './gostr.ts';
+import { isPrint, stringOrBytes, utf8Encode, utf8Length } from './gostr.ts';
 import type { FuncSignature } from './types.ts';
 import {
   assignable,
@@ -78,15 +78,20 @@ function isTrueTyped(t: GoTyped): boolean {
 /** A GoValue seen as an indexable sequence, with its element type. */
 interface Seq {
   items: readonly GoValue[] | Uint8Array | string;
+  /** A Go string (its items are its bytes), possibly held as raw bytes. */
+  isString: boolean;
   elem: string;
   typed: GoTyped | null;
   isArray: boolean;
 }
 
 function asSeq(v: GoValue): Seq | null {
-  if (typeof v === 'string') return { items: v, elem: 'uint8', typed: null, isArray: false };
-  if (v instanceof Uint8Array) return { items: v, elem: 'uint8', typed: null, isArray: false };
-  if (Array.isArray(v)) return { items: v, elem: EMPTY_INTERFACE, typed: null, isArray: false };
+  if (typeof v === 'string')
+    return { items: v, isString: true, elem: 'uint8', typed: null, isArray: false };
+  if (v instanceof Uint8Array)
+    return { items: v, isString: false, elem: 'uint8', typed: null, isArray: false };
+  if (Array.isArray(v))
+    return { items: v, isString: false, elem: EMPTY_INTERFACE, typed: null, isArray: false };
   if (v instanceof GoTyped) {
     const k = kindOfType(v.type);
     const inner = v.value ?? [];
@@ -94,10 +99,17 @@ function asSeq(v: GoValue): Seq | null {
       (k === Kind.Slice || k === Kind.Array) &&
       (Array.isArray(inner) || inner instanceof Uint8Array)
     ) {
-      return { items: inner, elem: sliceElemType(v.type), typed: v, isArray: k === Kind.Array };
+      return {
+        items: inner,
+        isString: false,
+        elem: sliceElemType(v.type),
+        typed: v,
+        isArray: k === Kind.Array,
+      };
     }
-    if (k === Kind.String && typeof inner === 'string')
-      return { items: inner, elem: 'uint8', typed: v, isArray: false };
+    if (k === Kind.String && (typeof inner === 'string' || inner instanceof Uint8Array)) {
+      return { items: inner, isString: true, elem: 'uint8', typed: v, isArray: false };
+    }
   }
   return null;
 }
@@ -184,7 +196,7 @@ function indexOne(item: GoValue, index: Val): GoValue {
     const n = seqLength(seq);
     const x = indexArg(index, n);
     if (x === n) {
-      const what = typeof seq.items === 'string' ? 'string' : seq.isArray ? 'array' : 'slice';
+      const what = seq.isString ? 'string' : seq.isArray ? 'array' : 'slice';
       throw new FuncError(`reflect: ${what} index out of range`);
     }
     return elementAt(seq, x);
@@ -211,10 +223,18 @@ function index(args: Val[]): Val {
 
 function sliceSeq(seq: Seq, lo: number, hi: number): GoValue {
   const items = seq.items;
-  let out: GoValue;
-  if (typeof items === 'string') {
-    out = isAscii(items) ? items.slice(lo, hi) : utf8Decode(utf8Encode(items).slice(lo, hi));
-  } else out = items.slice(lo, hi);
+  if (seq.isString) {
+    const part =
+      typeof items === 'string' && isAscii(items)
+        ? items.slice(lo, hi)
+        : stringOrBytes(
+            (typeof items === 'string' ? utf8Encode(items) : (items as Uint8Array)).slice(lo, hi),
+          );
+    const type = seq.typed?.type ?? 'string';
+    if (typeof part === 'string') return type === 'string' ? part : new GoTyped(type, part);
+    return new GoTyped(type, part);
+  }
+  const out: GoValue = items.slice(lo, hi);
   if (seq.typed !== null) {
     const type = seq.isArray ? '[]' + seq.elem : seq.typed.type;
     return new GoTyped(type, out);
@@ -229,8 +249,7 @@ function slice(args: Val[]): Val {
   if (indexes.length > 3) throw new FuncError(`too many slice indexes: ${indexes.length}`);
   const seq = asSeq(item);
   if (seq === null) throw new FuncError(`can't slice item of type ${typeName(item)}`);
-  if (typeof seq.items === 'string' && indexes.length === 3)
-    throw new FuncError('cannot 3-index slice a string');
+  if (seq.isString && indexes.length === 3) throw new FuncError('cannot 3-index slice a string');
   const len = seqLength(seq);
   const idx = [0, len, 0];
   indexes.forEach((ix, i) => (idx[i] = indexArg(ix, len)));

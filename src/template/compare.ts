@@ -3,7 +3,7 @@
  * compare, int and uint mix, everything else is "incompatible types for comparison".
  */
 import { sprintf } from './fmt.ts';
-import { compareGoStrings } from './gostr.ts';
+import { compareGoBytes } from './gostr.ts';
 import { Kind, kindOf, typeName } from './types.ts';
 import type { GoValue } from './value.ts';
 import { FuncError, GoTyped } from './value.ts';
@@ -122,6 +122,10 @@ export function eq(arg1: Val, ...rest: Val[]): boolean {
       truth = equalOther(arg1, arg);
     } else if (b1.kind === B.Complex) {
       truth = complexEqual(b1.v, b2.v);
+    } else if (b1.kind === B.String) {
+      truth =
+        b1.v === b2.v ||
+        compareGoBytes(b1.v as string | Uint8Array, b2.v as string | Uint8Array) === 0;
     } else {
       truth = b1.v === b2.v;
     }
@@ -153,7 +157,7 @@ export function lt(a: Val, b: Val): boolean {
     case B.Complex:
       throw new FuncError('invalid type for comparison');
     case B.String:
-      return compareGoStrings(b1.v as string, b2.v as string) < 0;
+      return compareGoBytes(b1.v as string | Uint8Array, b2.v as string | Uint8Array) < 0;
     case B.Float:
       return (b1.v as number) < (b2.v as number);
     default:

@@ -442,7 +442,7 @@ class State {
       case N.Number:
         return this.idealConstant(first);
       case N.String:
-        return first.text;
+        return first.value;
     }
   }
 
@@ -733,7 +733,7 @@ class State {
         this.errorf(`expected unsigned integer; found ${nodeString(n)}`);
       // falls through: errorf never returns
       case Kind.String:
-        if (n.type === N.String) return typed(typ, 'string', n.text);
+        if (n.type === N.String) return typ === 'string' ? n.value : new GoTyped(typ, n.text);
         this.errorf(`expected string; found ${nodeString(n)}`);
       // falls through: errorf never returns
       case Kind.Interface:
@@ -750,7 +750,7 @@ class State {
       case N.Number:
         return this.idealConstant(n);
       case N.String:
-        return n.text;
+        return n.value;
       case N.Nil:
         this.errorf("evalEmptyInterface: nil (can't happen)");
     }

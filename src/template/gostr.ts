@@ -7,6 +7,7 @@
 const printRe = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
 export function isPrint(cp: number): boolean {
@@ -224,8 +225,36 @@ function unquoteOctal(s: string): UnquotedChar {
   return { value: v, multibyte: false, tail: s.slice(4) };
 }
 
+/**
+ * A Go string made of `bytes`: a JS string when they are valid UTF-8, otherwise the bytes
+ * themselves (callers wrap them as GoTyped('string', bytes), the model's non-UTF-8 string).
+ */
+export function stringOrBytes(bytes: Uint8Array): string | Uint8Array {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return bytes;
+  }
+}
+
+/** Byte-wise comparison of two Go strings, either of which may be raw bytes. */
+export function compareGoBytes(a: string | Uint8Array, b: string | Uint8Array): number {
+  if (typeof a === 'string' && typeof b === 'string') return compareGoStrings(a, b);
+  const x = typeof a === 'string' ? utf8Encode(a) : a;
+  const y = typeof b === 'string' ? utf8Encode(b) : b;
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+  return x.length - y.length;
+}
+
 /** strconv.Unquote for "…" and `…` literals (the lexer guarantees the delimiters). */
 export function unquote(lit: string): string {
+  const v = unquoteBytes(lit);
+  return typeof v === 'string' ? v : utf8Decode(v);
+}
+
+/** strconv.Unquote keeping escapes such as \\xff that do not form UTF-8 as raw bytes. */
+export function unquoteBytes(lit: string): string | Uint8Array {
   const q = lit.charCodeAt(0);
   if (lit.length < 2 || lit.charCodeAt(lit.length - 1) !== q) throw new SyntaxError();
   let inner = lit.slice(1, -1);
@@ -249,5 +278,5 @@ export function unquote(lit: string): string {
     }
     if (q === 0x27 && inner.length > 0) throw new SyntaxError();
   }
-  return utf8Decode(Uint8Array.from(bytes));
+  return stringOrBytes(Uint8Array.from(bytes));
 }

@@ -10,12 +10,21 @@ import type {
   ListNode,
   Node,
   PipeNode,
+  StringNode,
   TemplateNode,
   Tree,
   VariableNode,
 } from './ast.ts';
 import { N as nodeTypes, nodeString } from './ast.ts';
-import { goQuote, isUnicodeSpace, SyntaxError as GoSyntaxError, unquote } from './gostr.ts';
+import {
+  goQuote,
+  isUnicodeSpace,
+  SyntaxError as GoSyntaxError,
+  unquote,
+  unquoteBytes,
+  utf8Decode,
+} from './gostr.ts';
+import { GoTyped } from './value.ts';
 import type { Item, ItemType } from './lexer.ts';
 import { itemString, Lexer, T as tokenTypes } from './lexer.ts';
 import { newNumber, NumberSyntaxError } from './number.ts';
@@ -533,15 +542,30 @@ class TreeParser {
       }
       case T.String:
       case T.RawString:
-        return {
-          type: N.String,
-          pos: token.pos,
-          quoted: token.val,
-          text: this.unquoteOrFail(token.val),
-        };
+        return this.stringNode(token);
     }
     this.backup();
     return null;
+  }
+
+  private stringNode(token: Item): StringNode {
+    let v: string | Uint8Array;
+    try {
+      v = unquoteBytes(token.val);
+    } catch (e) {
+      if (e instanceof GoSyntaxError) this.errorf(e.message);
+      throw e;
+    }
+    if (typeof v === 'string')
+      return { type: N.String, pos: token.pos, quoted: token.val, text: v, value: v };
+    const text = utf8Decode(v);
+    return {
+      type: N.String,
+      pos: token.pos,
+      quoted: token.val,
+      text,
+      value: new GoTyped('string', v),
+    };
   }
 
   private number(token: Item): ArgNode {

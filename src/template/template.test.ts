@@ -230,3 +230,14 @@ describe('redaction', () => {
     );
   });
 });
+
+describe('non-UTF-8 strings', () => {
+  it('byte escapes and byte-wise slicing keep Go string bytes (GoTyped string of bytes)', () => {
+    const out = render(
+      '{{ len "\\xff" }} {{ len (slice "日本" 0 1) }} {{ eq (slice "日本" 0 1) "\\xe6" }} ' +
+        '{{ lt "\\xfe" "\\xff" }} {{ index "\\xff" 0 }} {{ eq (slice "日本" 0 3) "日" }}',
+      null,
+    );
+    assert.equal(out, '1 1 true true 255 true');
+  });
+});
