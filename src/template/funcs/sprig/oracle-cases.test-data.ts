@@ -148,3 +148,16 @@ export const ORACLE_CASES: readonly string[] = [
   '{{ chunk 2 (list) }} {{ chunk 3 (list 1 2 3) }} {{ slice (list) 0 1 }} {{ rest (list) }} {{ initial (list) }} {{ rest (list) | toJson }}',
   '{{ seq 1 0 5 }} {{ seq 5 0 1 }} {{ seq 1 1 1 }} {{ seq 1 2 3 4 }} {{ untilStep 0 5 0 }}',
 ];
+
+/** ESO-style templates over string data (ESO renders with map[string]string-like data). */
+export const ORACLE_STRING_MAP_CASES: readonly string[] = [
+  '{{ .user }}:{{ .password | b64enc }} {{ printf "%s:%s" .user .password | b64enc }} {{ .password | quote }} {{ .password | toJson }} {{ .password | sha256sum | trunc 8 }}',
+  '{{ (.json | fromJson).port }} {{ ((.json | fromJson).a.b) | first }} {{ .json | fromJson | toJson }} {{ .json | fromJson | toPrettyJson }} {{ (fromJson .json).port | int }} {{ (fromJson .json).port | toString }}',
+  '{{ .num | int | add 1 }} {{ .num | atoi | mul 2 }} {{ add .num 1 }} {{ .num | float64 | divf 3 }} {{ .empty | default "fallback" }} {{ .missing | default "x" }} {{ empty .empty }}',
+  '{{ dict "user" .user "pass" .password | toJson | b64enc }} {{ list .user .password | join "," }} {{ .user | upper | repeat 2 }} {{ .password | replace "@" "%40" }}',
+  '{{ range $k, $v := (fromJson .json) }}{{ $k }}={{ $v }};{{ end }} {{ range splitList "," "a,b" }}[{{ . }}]{{ end }} {{ range until 3 }}{{ . }}{{ end }} {{ range $i, $e := regexFindAll "[0-9]" "a1b2" -1 }}{{ $i }}{{ $e }}{{ end }}',
+  '{{ if hasKey (fromJson .json) "port" }}yes{{ end }} {{ if regexMatch "^adm" .user }}admin{{ end }} {{ if semverCompare ">=1.0" "1.2.0" }}new{{ end }} {{ if empty .empty }}empty{{ end }}',
+  '{{ .pem | indent 4 }} {{ .pem | nindent 2 }} {{ cat .user .password }} {{ .user | title }} {{ .user | b64enc | b64dec }} {{ "p@ss" | urlquery }}',
+  '{{ $x := dict }}{{ $_ := set $x "k" .user }}{{ $x.k }} {{ (urlParse "postgres://u:p@db:5432/app?sslmode=disable").host }} {{ index (splitList ":" "a:b:c") 2 }}',
+  '{{ toDate "2006-01-02" "2024-02-29" | date "Jan 2, 2006" }} {{ (toDate "2006-01-02T15:04:05Z07:00" "2024-02-29T10:00:00+01:00") | date "2006-01-02 15:04" }} {{ toDate "2006-01-02" "2024-02-29" | dateModify "48h" | htmlDate }}',
+];

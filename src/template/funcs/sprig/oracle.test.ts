@@ -10,13 +10,21 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { render } from '../../index.ts';
 import type { GoValue } from '../../value.ts';
-import { ORACLE_CASES } from './oracle-cases.test-data.ts';
+import { ORACLE_CASES, ORACLE_STRING_MAP_CASES } from './oracle-cases.test-data.ts';
 import { sprigFuncs } from './index.ts';
 
 const oracle = fileURLToPath(
   new URL('../../../../tools/template-oracle/template-oracle', import.meta.url),
 );
 const jsonData = { s: 'héllo wörld', n: 3, f: 2.5, list: [1, 'a'], m: { a: 1 } };
+const stringData = {
+  user: 'admin',
+  password: 'p@ss<w>rd',
+  json: '{"a":{"b":[1,2]},"port":8080}',
+  pem: 'x',
+  num: '42',
+  empty: '',
+};
 
 function toGo(v: unknown): GoValue {
   if (Array.isArray(v)) return v.map(toGo);
@@ -33,9 +41,11 @@ interface Answer {
   error?: string;
 }
 
-function askOracle(templates: readonly string[]): Answer[] {
+function askOracle(templates: readonly string[], stringMap: boolean): Answer[] {
+  const data = stringMap ? stringData : jsonData;
+  const dataKind = stringMap ? 'stringMap' : 'json';
   const input = templates
-    .map((template, id) => JSON.stringify({ id, template, data: jsonData, name: 'tpl' }))
+    .map((template, id) => JSON.stringify({ id, template, data, dataKind, name: 'tpl' }))
     .join('\n');
   const out = execFileSync(oracle, { input: `${input}\n`, env: { ...process.env, TZ: 'UTC' } });
   return out
@@ -45,12 +55,12 @@ function askOracle(templates: readonly string[]): Answer[] {
     .map((l) => JSON.parse(l) as Answer);
 }
 
-describe('sprig against Go (template-oracle)', { skip: !existsSync(oracle) }, () => {
-  const answers = existsSync(oracle) ? askOracle(ORACLE_CASES) : [];
+function compareWithGo(cases: readonly string[], stringMap: boolean): void {
+  const answers = existsSync(oracle) ? askOracle(cases, stringMap) : [];
   const funcs = sprigFuncs();
-  const data = toGo(jsonData);
+  const data = toGo(stringMap ? stringData : jsonData);
   for (const a of answers) {
-    const tpl = ORACLE_CASES[a.id] ?? '';
+    const tpl = cases[a.id] ?? '';
     it(tpl, () => {
       const want = a.ok ? Buffer.from(a.output ?? '', 'base64').toString('utf8') : `ERR ${a.error}`;
       let got: string;
@@ -62,4 +72,13 @@ describe('sprig against Go (template-oracle)', { skip: !existsSync(oracle) }, ()
       assert.equal(got, want);
     });
   }
+}
+
+describe('sprig against Go (template-oracle)', { skip: !existsSync(oracle) }, () => {
+  describe('JSON data', () => {
+    compareWithGo(ORACLE_CASES, false);
+  });
+  describe('string data, as ESO passes secrets', () => {
+    compareWithGo(ORACLE_STRING_MAP_CASES, true);
+  });
 });
