@@ -4,12 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApiException } from '@kubernetes/client-node';
-import type { KubeClient } from '../../src/kube/client.ts';
+import { ApiException, KubeConfig } from '@kubernetes/client-node';
+import { newKubeClient, type KubeClient } from '../../src/kube/client.ts';
 import { CountingKubeClient } from '../../src/kube/counting.ts';
 import { KubeApiError, isAlreadyExists, isConflict } from '../../src/kube/errors.ts';
 import { Resources, type KubeObject } from '../../src/kube/types.ts';
-import { createNamespace, deleteNamespace, testKubeClient } from '../support/kube.ts';
+import {
+  createNamespace,
+  deleteNamespace,
+  testKubeClient,
+  testKubeConfig,
+} from '../support/kube.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 
 interface Secret extends KubeObject {
   type?: string;
@@ -133,6 +139,24 @@ describe('KubeClient', () => {
     });
     assert.equal(issued.token.split('.').length, 3);
     assert.ok(Date.parse(issued.expirationTimestamp) > Date.now());
+  });
+
+  it('reuses one keep-alive connection for sequential requests', async () => {
+    const kc = testKubeConfig();
+    const target = new URL(kc.getCurrentCluster()!.server);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+    try {
+      const proxied = new KubeConfig();
+      proxied.loadFromClusterAndUser(
+        { ...kc.getCurrentCluster()!, server: `https://127.0.0.1:${proxy.port}` },
+        kc.getCurrentUser()!,
+      );
+      const viaProxy = newKubeClient(proxied);
+      for (let i = 0; i < 5; i++) await viaProxy.get(Resources.Namespace, { name: ns });
+      assert.equal(proxy.accepted(), 1, 'client-node alone opens one TLS connection per request');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('counts calls by verb and separates reads from writes', async () => {

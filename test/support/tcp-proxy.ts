@@ -12,13 +12,17 @@ export interface TcpProxy {
   freeze(): void;
   thaw(): void;
   connections(): number;
+  /** Connections accepted since start. */
+  accepted(): number;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let frozen = false;
+  let accepted = 0;
   const server: Server = createServer((client) => {
+    accepted += 1;
     const upstream = connect(target.port, target.host);
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
@@ -58,6 +62,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       frozen = false;
     },
     connections: () => pairs.size,
+    accepted: () => accepted,
     close: async () => {
       for (const [a, b] of pairs) {
         a.destroy();
