@@ -688,3 +688,6 @@ export function mustCompileMessage(pattern: string, err: GoRegexpError): string 
   const q = canBackquote ? `\`${pattern}\`` : JSON.stringify(pattern);
   return `regexp: Compile(${q}): ${err.message}`;
 }
+
+/** Alias of expandGoTemplate under the name other modules asked for. */
+export const expandGoReplacement = expandGoTemplate;

@@ -29,19 +29,17 @@ export function toPascalCase(s: string): string {
   let i = 0;
   let r0 = 0;
   let firstUpper = false;
-  let found = false;
   while (i < cs.length) {
     r0 = cs[i++] ?? 0;
     if (!isConnector(r0)) {
       firstUpper = isUpper(r0);
       r0 = toUpper(r0);
-      found = true;
       break;
     }
     out.push(r0);
   }
   if (i >= cs.length) {
-    if (found) out.push(r0);
+    out.push(r0); // Go writes the last rune again, so "_" becomes "__"
     return fromCps(out);
   }
   while (i < cs.length) {
