@@ -169,6 +169,14 @@ export const ORACLE_CASES: readonly string[] = [
   '{{ plural "a" "b" 0 }} {{ plural "a" "b" -1 }} {{ contains "" "" }} {{ hasPrefix "" "a" }} {{ replace "a" "" "banana" }} {{ repeat 0 "x" }}|',
   '{{ ternary .n .f true | typeOf }} {{ coalesce | typeOf }} {{ all }} {{ any }} {{ default }}',
   '{{ empty (toDate "x" "y") }} {{ empty (int64 0) }} {{ empty (semver "0.0.0") }}',
+  '{{ regexReplaceAll "^path/to/(.*)$" "path/to/secret-key" "$1" }} {{ regexReplaceAll "[^a-zA-Z0-9_.-]" "my key/with:chars" "_" }} {{ regexReplaceAll "(?P<ns>[^/]+)/(?P<key>.+)" "team/db-pass" "${key}_${ns}" }}',
+  '{{ regexReplaceAll "^(\\\\w)(\\\\w*)$" "hello" "${1}X$2" }} {{ regexReplaceAll "a|" "abc" "-" }} {{ regexReplaceAll "(a)|b" "ab" "[$1]" }} {{ regexReplaceAll "x" "" "y" }} {{ regexReplaceAll "" "" "y" }}',
+  '{{ regexFindAll "\\\\p{Lu}" "aBc\u00c9" -1 }} {{ regexFindAll "[\\\\d\\\\s]+" "a1 2b" -1 }} {{ regexFindAll "[^\\\\d]+" "a1bc2" -1 }} {{ regexFindAll "\\\\W+" "a, b! c" -1 }} {{ regexFindAll "[[:upper:][:digit:]]" "aB1c" -1 }}',
+  '{{ regexMatch "^\\\\x{1F600}$" "\ud83d\ude00" }} {{ regexFindAll "." "\ud83d\ude00a" -1 }} {{ regexReplaceAll "" "\ud83d\ude00" "-" }} {{ regexSplit "" "\ud83d\ude00a" -1 }} {{ regexMatch "^.{2}$" "\ud83d\ude00a" }}',
+  '{{ regexMatch "(?i)stra\u00dfe" "STRASSE" }} {{ regexMatch "(?i)k" "\\u212a" }} {{ regexMatch "[a-z]+" "ABC" }} {{ regexMatch "(?i)[a-z]+" "ABC" }} {{ regexMatch "a.c" "a\\u2028c" }}',
+  '{{ regexReplaceAll "(?m)^\\\\s+" "  a\\n  b" "" }} {{ regexReplaceAll "(?m)$" "a\\nb" ";" }} {{ regexReplaceAll "\\\\n" "a\\r\\nb" "|" }} {{ regexFind "\\\\Aa" "ba" }}|',
+  '{{ regexFind "a{2}" "aaa" }} {{ regexFind "a{2,}?" "aaaa" }} {{ regexFind "(a+)(b+)?" "aac" }} {{ regexFind "[]a]+" "]a]b" }} {{ regexFind "[^]a]+" "]a]bc" }} {{ regexFind "[a\\\\]]+" "a]]" }} {{ regexFind "[\\\\-a]+" "-a-" }}',
+  '{{ regexQuoteMeta "[foo]{bar}(baz)|qux^$.*+?\\\\" }} {{ regexMatch (regexQuoteMeta "a.b*c") "a.b*c" }}',
 ];
 
 /** ESO-style templates over string data (ESO renders with map[string]string-like data). */
