@@ -36,7 +36,7 @@ async function dryRunAll(items: k8s.KubernetesObject[], namespace: string): Prom
   for (const item of items) {
     const namespaced = {
       ...item,
-      metadata: { ...item.metadata, namespace: item.metadata?.namespace ?? namespace },
+      metadata: { ...(item.metadata as object), namespace: item.metadata?.namespace ?? namespace },
     };
     const body =
       item.kind?.startsWith('Cluster') || item.kind === 'CustomResourceDefinition'
@@ -89,8 +89,8 @@ describe('helm charts', () => {
     const deployment = rendered.find((o) => o.kind === 'Deployment') as k8s.V1Deployment;
     const container = deployment.spec!.template.spec!.containers[0]!;
     assert.equal(container.securityContext?.readOnlyRootFilesystem, true);
-    assert.deepEqual(container.securityContext?.capabilities?.drop, ['ALL']);
-    assert.ok(container.args?.includes('--enable-leader-election'));
+    assert.deepEqual(container.securityContext.capabilities?.drop, ['ALL']);
+    assert.ok(container.args!.includes('--enable-leader-election'));
     await dryRunAll(rendered, ns);
   });
 
