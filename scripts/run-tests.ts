@@ -9,7 +9,7 @@
  *   npm run test:integration  test/integration/** (servers)
  *   npm test -- <files…>      just those files
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
@@ -90,12 +90,21 @@ async function runNodeTest(files: string[], extraEnv: Record<string, string>): P
   });
 }
 
+/** The Go template oracle, built before the suites that compare against it (cached after). */
+function buildOracle(): void {
+  const started = Date.now();
+  const result = spawnSync('bash', [join(repoRoot, 'scripts/build-oracle.sh')], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('scripts/build-oracle.sh failed; the template suites need Go');
+  log(`template oracle ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
 async function main(): Promise<number> {
   const files = selectFiles(process.argv.slice(2));
   if (files.length === 0) {
     log('no test files selected');
     return 1;
   }
+  if (files.some((f) => /(^|[/\\])template[/\\]/.test(f))) buildOracle();
   let started: TestEnv | undefined;
   let extraEnv: Record<string, string> = {};
   if (files.some(isIntegration)) {
