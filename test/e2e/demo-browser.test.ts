@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort, loadTestEnv, repoRoot, type TestEnv } from '../env/testenv.ts';
+import { eventually } from '../support/kube.ts';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const results = join(repoRoot, 'test-results');
@@ -26,21 +27,6 @@ async function patchSecret(path: string, data: Record<string, string>): Promise<
     body: JSON.stringify({ data }),
   });
   assert.ok(res.ok, `PATCH ${path}: ${res.status}`);
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 before(async () => {
@@ -126,7 +112,7 @@ describe('demo app in a browser, fed by ferry demo from OpenBao', () => {
       5_000,
     );
     assert.equal(
-      await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+      await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss),
       undefined,
     );
     await page.screenshot({ path: join(results, 'demo-revealed.png'), fullPage: true });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadTestEnv, repoRoot, type TestEnv } from '../env/testenv.ts';
+import { eventually } from '../support/kube.ts';
 
 let env: TestEnv;
 let dir = '';
@@ -28,21 +29,6 @@ async function bao(
     body: JSON.stringify(body),
   });
   assert.ok(res.ok, `${method} ${path}: ${res.status}`);
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 before(async () => {

@@ -6,26 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { describe, it, before } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { loadTestEnv, type TestEnv } from '../env/testenv.ts';
+import { eventually } from '../support/kube.ts';
 
 let env: TestEnv;
 let kc: k8s.KubeConfig;
 
 function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 before(() => {
