@@ -93,8 +93,11 @@ async function runNodeTest(files: string[], extraEnv: Record<string, string>): P
 /** The Go template oracle, built before the suites that compare against it (cached after). */
 function buildOracle(): void {
   const started = Date.now();
-  const result = spawnSync('bash', [join(repoRoot, 'scripts/build-oracle.sh')], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('scripts/build-oracle.sh failed; the template suites need Go');
+  const result = spawnSync('bash', [join(repoRoot, 'scripts/build-oracle.sh')], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0)
+    throw new Error('scripts/build-oracle.sh failed; the template suites need Go');
   log(`template oracle ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
