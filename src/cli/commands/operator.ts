@@ -1,0 +1,55 @@
+import { parseOperatorFlags } from '../../config/operator.ts';
+import { createOperator } from '../../operator/operator.ts';
+import type { Command } from '../command.ts';
+
+const usage = `ferry operator [flags]
+
+Runs the controllers for ExternalSecrets, SecretStores and ClusterSecretStores against the
+cluster of --kubeconfig (else in-cluster, else the default kubeconfig). The CRDs must already be
+installed ("ferry crds | kubectl apply --server-side -f -"). Flags follow ESO's controller:
+--concurrent, --namespace, --controller-class, --enable-leader-election,
+--leader-election-id/-namespace, --metrics-addr, --health-addr, --loglevel, --kubeconfig,
+--store-requeue-interval, --enable-secret-store-reconciler, --enable-cluster-store-reconciler, ...
+Stops gracefully on SIGINT/SIGTERM; exits 1 when leadership is lost.`;
+
+export const operatorCommand: Command = {
+  name: 'operator',
+  summary: 'run the ExternalSecret and store controllers in a cluster (ESO drop-in)',
+  usage,
+  async run(args, io) {
+    const config = parseOperatorFlags(args);
+    const stopped = new Promise<number>((resolve) => {
+      io.shutdown.addEventListener('abort', () => {
+        resolve(0);
+      });
+      if (io.shutdown.aborted) resolve(0);
+    });
+    let onLost: () => void = () => undefined;
+    const lostLeadership = new Promise<number>((resolve) => {
+      onLost = () => {
+        resolve(1);
+      };
+    });
+    const operator = createOperator(config, {
+      onLostLeadership: () => {
+        onLost();
+      },
+    });
+    const { logger } = operator.runtime;
+    const started = operator.start();
+    void started.then(
+      () => {
+        const servers = operator.runtime.servers.map(
+          (s) => `${s.address.address}:${String(s.address.port)}`,
+        );
+        logger.info({ servers }, 'operator started');
+      },
+      () => undefined,
+    );
+    const never = new Promise<number>(() => undefined);
+    const code = await Promise.race([stopped, lostLeadership, started.then(() => never)]);
+    logger.info({}, 'shutting down');
+    await operator.stop();
+    return code;
+  },
+};

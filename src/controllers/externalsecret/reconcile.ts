@@ -1,0 +1,253 @@
+/**
+ * The ExternalSecret controller's reconcile: the sync core (src/sync) against a Kubernetes Secret,
+ * mirroring src/agent/agent.ts with the API server as the target. Writes happen only when
+ * something changed: the Secret when its content differs, the status when anything but
+ * `refreshTime` differs (the refresh time of an unchanged sync is kept in memory, so an unchanged
+ * refresh makes no write request).
+ */
+import type { AnySecretStore, ExternalSecret, StoreKind } from '../../api/types.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import type { EventRecorder } from '../../kube/events.ts';
+import { Resources, objectKey, type KubeObject, type ObjectRef } from '../../kube/types.ts';
+import type { Clock, Logger, ProviderKubeAccess, SecretsClient } from '../../providers/provider.ts';
+import type { ProviderRegistry } from '../../providers/registry.ts';
+import type { ReconcileRequest, ReconcileResult } from '../../runtime/manager.ts';
+import {
+  Coalescer,
+  runSync,
+  syncWriteFailed,
+  templateSourceNames,
+  type ResolvedStoreRef,
+  type SyncEvent,
+  type SyncResult,
+  type TemplateEngine,
+  type TemplateSources,
+} from '../../sync/index.ts';
+import { namespaceAllowed, needsNamespaceLabels } from '../conditions.ts';
+import { EsoResources } from '../kinds.ts';
+import { isOurs } from '../secretstore/reconcile.ts';
+import { applyAction, readTarget, type SecretCache, type SecretObject } from './target.ts';
+
+export type ExternalSecretObject = ExternalSecret & KubeObject;
+
+export interface StoreLookup {
+  get(kind: StoreKind, namespace: string, name: string): AnySecretStore | undefined;
+}
+
+export interface ExternalSecretReconcilerDeps {
+  client: KubeClient;
+  externalSecrets: { getByRef(ref: ObjectRef): ExternalSecretObject | undefined };
+  secrets: SecretCache;
+  stores: StoreLookup;
+  registry: ProviderRegistry;
+  engine: TemplateEngine;
+  kube: ProviderKubeAccess;
+  recorder: EventRecorder;
+  clock: Clock;
+  logger: Logger;
+  fetch: typeof fetch;
+  random: () => number;
+  /** `--controller-class`: stores naming another controller are not ours. */
+  controllerClass?: string;
+}
+
+/** Thrown so the manager retries with backoff; the details are in the status, not here. */
+export class SyncFailedError extends Error {}
+
+export class ExternalSecretReconciler {
+  /** refreshTime of syncs whose status was otherwise unchanged (not written), by ES key. */
+  private readonly refreshed = new Map<string, string>();
+
+  constructor(private readonly deps: ExternalSecretReconcilerDeps) {}
+
+  async reconcile(request: ReconcileRequest): Promise<ReconcileResult> {
+    const cached = this.deps.externalSecrets.getByRef(request);
+    const key = objectKey(request);
+    if (!cached || cached.metadata.deletionTimestamp) {
+      this.refreshed.delete(key);
+      return undefined;
+    }
+    if (this.unmanagedStore(cached)) return undefined;
+    const es = this.withRememberedRefresh(key, cached);
+    const namespace = es.metadata.namespace ?? 'default';
+    const targetRef = { namespace, name: es.spec.target?.name ?? es.metadata.name ?? '' };
+    const existing = await readTarget(this.deps.client, this.deps.secrets, targetRef);
+    const clients = new Map<string, Promise<SecretsClient>>();
+    let result;
+    const input = {
+      clock: this.deps.clock,
+      engine: this.deps.engine,
+      random: this.deps.random,
+      fetch: { clientFor: this.clientFor(es, clients), coalescer: new Coalescer() },
+      templateSources: await this.templateSources(es),
+    };
+    try {
+      result = await runSync(es, existing, input);
+    } finally {
+      await closeAll(clients);
+    }
+    if (result.skipped) return requeueOf(result.requeue);
+    return this.finish(key, es, result, {
+      ...input,
+      es,
+      existing,
+      fetched: { data: [], dataFrom: [] },
+      nowMs: this.deps.clock.now(),
+    });
+  }
+
+  private async finish(
+    key: string,
+    es: ExternalSecretObject,
+    result: SyncResult,
+    input: Parameters<typeof syncWriteFailed>[0],
+  ): Promise<ReconcileResult> {
+    const ref = { namespace: es.metadata.namespace ?? 'default', name: es.metadata.name ?? '' };
+    await this.record(es, result.events);
+    const failure = await applyAction(this.deps.client, ref, result);
+    let final = result;
+    if (failure) {
+      final = syncWriteFailed(input, failure);
+      await this.record(es, final.events);
+    } else {
+      await this.record(es, result.onSuccess);
+    }
+    await this.writeStatus(key, es, final);
+    return requeueOf(final.requeue);
+  }
+
+  /** ESO skips an ExternalSecret whose store belongs to another controller class. */
+  private unmanagedStore(es: ExternalSecretObject): boolean {
+    const ref = es.spec.secretStoreRef;
+    if (!ref?.name) return false;
+    const store = this.deps.stores.get(
+      ref.kind ?? 'SecretStore',
+      es.metadata.namespace ?? 'default',
+      ref.name,
+    );
+    return store !== undefined && !isOurs(store, this.deps.controllerClass);
+  }
+
+  private withRememberedRefresh(key: string, es: ExternalSecretObject): ExternalSecretObject {
+    const remembered = this.refreshed.get(key);
+    const current = es.status?.refreshTime ?? '';
+    if (!remembered || remembered <= current) return es;
+    return { ...es, status: { ...es.status, refreshTime: remembered } };
+  }
+
+  private async writeStatus(
+    key: string,
+    es: ExternalSecretObject,
+    result: SyncResult,
+  ): Promise<void> {
+    const before = { ...es.status, refreshTime: null };
+    const after = { ...result.status, refreshTime: null };
+    if (JSON.stringify(sortKeys(before)) === JSON.stringify(sortKeys(after))) {
+      if (result.status.refreshTime) this.refreshed.set(key, result.status.refreshTime);
+      return;
+    }
+    await this.deps.client.mergePatch(
+      EsoResources.ExternalSecret,
+      { namespace: es.metadata.namespace, name: es.metadata.name ?? '' },
+      { status: result.status },
+      { subresource: 'status' },
+    );
+    this.refreshed.delete(key);
+  }
+
+  private async record(es: ExternalSecretObject, events: readonly SyncEvent[]): Promise<void> {
+    for (const e of events) await this.deps.recorder.event(es, e.type, e.reason, e.message);
+  }
+
+  private clientFor(es: ExternalSecretObject, clients: Map<string, Promise<SecretsClient>>) {
+    return (ref: ResolvedStoreRef): Promise<SecretsClient> => {
+      const id = `${ref.kind}/${ref.name}`;
+      let client = clients.get(id);
+      if (!client) {
+        client = this.openClient(es, ref);
+        clients.set(id, client);
+      }
+      return client;
+    };
+  }
+
+  private async openClient(
+    es: ExternalSecretObject,
+    ref: ResolvedStoreRef,
+  ): Promise<SecretsClient> {
+    const namespace = es.metadata.namespace ?? 'default';
+    const store = this.deps.stores.get(ref.kind, namespace, ref.name);
+    if (!store) throw new Error(`could not get ${ref.kind} "${ref.name}": not found`);
+    await this.assertUsable(store, namespace);
+    const provider = this.deps.registry.forStore(store);
+    return provider.newClient(store, {
+      namespace,
+      kube: this.deps.kube,
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      fetch: this.deps.fetch,
+    });
+  }
+
+  private async assertUsable(store: AnySecretStore, namespace: string): Promise<void> {
+    const name = store.metadata.name ?? '';
+    const ready = store.status?.conditions?.find((c) => c.type === 'Ready');
+    if (ready?.status === 'False') throw new Error(`${store.kind} "${name}" is not ready`);
+    if (store.kind !== 'ClusterSecretStore') return;
+    const conditions = store.spec.conditions;
+    let labels: Record<string, string> = {};
+    if (needsNamespaceLabels(conditions)) {
+      const ns = await this.deps.client.get(Resources.Namespace, { name: namespace });
+      labels = ns?.metadata.labels ?? {};
+    }
+    if (!namespaceAllowed(conditions, namespace, labels))
+      throw new Error(
+        `using cluster store "${name}" is not allowed from namespace "${namespace}": denied by spec.condition`,
+      );
+  }
+
+  private async templateSources(es: ExternalSecretObject): Promise<TemplateSources> {
+    const names = templateSourceNames(es.spec.target?.template);
+    const namespace = es.metadata.namespace ?? 'default';
+    const configMaps = new Map<string, Record<string, string>>();
+    const secrets = new Map<string, Map<string, Uint8Array>>();
+    for (const name of names.configMaps) {
+      const cm = await this.deps.client.get<KubeObject & { data?: Record<string, string> }>(
+        Resources.ConfigMap,
+        { namespace, name },
+      );
+      if (cm) configMaps.set(name, cm.data ?? {});
+    }
+    for (const name of names.secrets) {
+      const s = await this.deps.client.get<SecretObject>(Resources.Secret, { namespace, name });
+      if (s)
+        secrets.set(
+          name,
+          new Map(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+        );
+    }
+    return { configMaps, secrets };
+  }
+}
+
+function requeueOf(requeue: SyncResult['requeue']): ReconcileResult {
+  if (requeue.kind === 'after') return { requeueAfter: Math.max(requeue.ms, 1) };
+  if (requeue.kind === 'backoff') throw new SyncFailedError('sync failed; see the Ready condition');
+  return undefined;
+}
+
+async function closeAll(clients: Map<string, Promise<SecretsClient>>): Promise<void> {
+  for (const c of clients.values()) await c.then((x) => x.close()).catch(() => undefined);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
+  return value;
+}

@@ -1,0 +1,187 @@
+/**
+ * `ferry operator` assembled: the runtime from src/runtime/operator.ts plus the informers
+ * (ExternalSecrets, SecretStores, ClusterSecretStores, and Secrets labelled
+ * `reconcile.external-secrets.io/managed=true`) and the ExternalSecret and store controllers.
+ * The operator installs nothing: the CRDs must already be applied.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { Counter } from 'prom-client';
+import type { StoreKind } from '../api/types.ts';
+import type { OperatorConfig } from '../config/operator.ts';
+import {
+  ExternalSecretReconciler,
+  type ExternalSecretObject,
+} from '../controllers/externalsecret/reconcile.ts';
+import type { SecretObject } from '../controllers/externalsecret/target.ts';
+import { EsoResources } from '../controllers/kinds.ts';
+import { SecretStoreReconciler, type StoreObject } from '../controllers/secretstore/reconcile.ts';
+import { CountingKubeClient } from '../kube/counting.ts';
+import { EventRecorder } from '../kube/events.ts';
+import { Informer } from '../kube/informer.ts';
+import { Resources, type KubeObject, type ResourceType } from '../kube/types.ts';
+import { createKubeAccess } from '../providers/kube-access.ts';
+import { createDefaultRegistry } from '../providers/registry.ts';
+import {
+  specOrMetadataChanged,
+  type Controller,
+  type ReconcileRequest,
+} from '../runtime/manager.ts';
+import {
+  createOperatorRuntime,
+  type OperatorDeps,
+  type OperatorRuntime,
+} from '../runtime/operator.ts';
+import { informerRestartHook } from '../telemetry/metrics.ts';
+import { goTemplateEngine, LABEL_MANAGED } from '../sync/index.ts';
+
+const BY_STORE = 'store';
+
+function loadKubeConfig(config: OperatorConfig): KubeConfig {
+  const kc = new KubeConfig();
+  if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+/** Index value of the store an ExternalSecret uses. */
+function storeIndexKey(kind: string, namespace: string, name: string): string {
+  return kind === 'ClusterSecretStore' ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
+}
+
+function esStoreKeys(es: ExternalSecretObject): string[] {
+  const ns = es.metadata.namespace ?? '';
+  const refs = [
+    es.spec.secretStoreRef,
+    ...(es.spec.dataFrom ?? []).map((d) => d.sourceRef?.storeRef),
+  ];
+  return refs
+    .filter((r) => r?.name)
+    .map((r) => storeIndexKey(r?.kind ?? 'SecretStore', ns, r?.name ?? ''));
+}
+
+function dropManagedFields<T extends KubeObject>(obj: T): T {
+  delete obj.metadata.managedFields;
+  return obj;
+}
+
+/** The ExternalSecret that controls a managed Secret, from its ownerReference. */
+function ownerOf(secret: SecretObject): ReconcileRequest[] {
+  const owner = secret.metadata.ownerReferences?.find(
+    (r) => r.controller && r.kind === 'ExternalSecret',
+  );
+  return owner ? [{ namespace: secret.metadata.namespace ?? '', name: owner.name }] : [];
+}
+
+export interface Operator {
+  runtime: OperatorRuntime;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}): Operator {
+  const kubeConfig = deps.kubeConfig ?? loadKubeConfig(config);
+  const runtime = createOperatorRuntime(config, { ...deps, kubeConfig });
+  const { clock, logger, manager, metrics } = runtime;
+  const requests = new Counter({
+    name: 'ferry_kube_requests_total',
+    help: 'Requests the controllers made to the API server, by verb and kind.',
+    labelNames: ['verb', 'kind'] as const,
+    registers: [metrics.registry],
+  });
+  const client = new CountingKubeClient(runtime.client, (call) => {
+    requests.inc({ verb: call.verb, kind: call.kind });
+    client.reset(); // the metric is the record; keep no unbounded history
+  });
+  const namespace = config.namespace || undefined;
+  const informer = <T extends KubeObject>(
+    type: ResourceType,
+    extra: { labelSelector?: string } = {},
+  ) =>
+    manager.addInformer(
+      new Informer<T>({
+        client,
+        type,
+        clock,
+        logger: logger.child({ informer: type.plural }),
+        ...(type.namespaced && namespace ? { namespace } : {}),
+        ...extra,
+        transform: dropManagedFields,
+        onRestart: informerRestartHook(metrics, type.kind),
+      }),
+    );
+  const externalSecrets = informer<ExternalSecretObject>(EsoResources.ExternalSecret);
+  const secretStores = informer<StoreObject>(EsoResources.SecretStore);
+  const clusterStores = informer<StoreObject>(EsoResources.ClusterSecretStore);
+  const secrets = informer<SecretObject>(Resources.Secret, {
+    labelSelector: `${LABEL_MANAGED}=true`,
+  });
+  externalSecrets.store.addIndex(BY_STORE, esStoreKeys);
+
+  const registry = createDefaultRegistry({ clock });
+  const kube = createKubeAccess(kubeConfig);
+  const recorder = new EventRecorder({ client, clock, logger, component: 'external-secrets' });
+  const common = { client, registry, kube, recorder, clock, logger, fetch: globalThis.fetch };
+
+  const esController: Controller = manager.addController({
+    name: 'externalsecret',
+    concurrency: config.concurrent,
+    reconciler: new ExternalSecretReconciler({
+      ...common,
+      externalSecrets: externalSecrets.store,
+      secrets: secrets.store,
+      stores: {
+        get: (kind: StoreKind, ns: string, name: string) =>
+          kind === 'ClusterSecretStore'
+            ? clusterStores.store.getByRef({ name })
+            : secretStores.store.getByRef({ namespace: ns, name }),
+      },
+      engine: goTemplateEngine(),
+      random: Math.random,
+      controllerClass: config.controllerClass,
+    }),
+  });
+  esController.watch(externalSecrets, { predicate: specOrMetadataChanged });
+  esController.watch(secrets, { map: (e) => ownerOf(e.object) });
+
+  const usersOf = (store: StoreObject): ReconcileRequest[] => {
+    const key = storeIndexKey(
+      store.kind,
+      store.metadata.namespace ?? '',
+      store.metadata.name ?? '',
+    );
+    return externalSecrets.store.byIndex(BY_STORE, key).map((es) => ({
+      namespace: es.metadata.namespace ?? '',
+      name: es.metadata.name ?? '',
+    }));
+  };
+  const storeKinds = [
+    { kind: 'SecretStore', informer: secretStores, enabled: config.enableSecretStoreReconciler },
+    {
+      kind: 'ClusterSecretStore',
+      informer: clusterStores,
+      enabled: config.enableClusterStoreReconciler,
+    },
+  ] as const;
+  for (const s of storeKinds) {
+    // A store's spec change, or its becoming Ready, re-queues the ExternalSecrets using it.
+    esController.watch(s.informer, { map: (e) => usersOf(e.object) });
+    if (!s.enabled) continue;
+    const controller = manager.addController({
+      name: s.kind.toLowerCase(),
+      concurrency: config.concurrent,
+      reconciler: new SecretStoreReconciler({
+        ...common,
+        kind: s.kind,
+        stores: s.informer.store,
+        requeueIntervalMs: config.storeRequeueIntervalMs,
+        controllerClass: config.controllerClass,
+      }),
+    });
+    controller.watch(s.informer, { predicate: specOrMetadataChanged });
+  }
+  return {
+    runtime,
+    start: () => runtime.start(),
+    stop: () => runtime.stop(),
+  };
+}
