@@ -4,26 +4,26 @@
  */
 import type { ClusterSecretStoreCondition, LabelSelector } from '../api/types.ts';
 
+type Requirement = NonNullable<LabelSelector['matchExpressions']>[number];
+
+const OPERATORS: Record<string, (r: Requirement, labels: Record<string, string>) => boolean> = {
+  In: (r, l) => inValues(r, l),
+  NotIn: (r, l) => !inValues(r, l),
+  Exists: (r, l) => Object.hasOwn(l, r.key),
+  DoesNotExist: (r, l) => !Object.hasOwn(l, r.key),
+};
+
+function inValues(r: Requirement, labels: Record<string, string>): boolean {
+  const value = labels[r.key];
+  return value !== undefined && (r.values ?? []).includes(value);
+}
+
 export function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
   for (const [k, v] of Object.entries(selector.matchLabels ?? {}))
     if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.hasOwn(labels, e.key);
-    const value = labels[e.key];
-    const inValues = value !== undefined && (e.values ?? []).includes(value);
-    const ok =
-      e.operator === 'In'
-        ? inValues
-        : e.operator === 'NotIn'
-          ? !inValues
-          : e.operator === 'Exists'
-            ? has
-            : e.operator === 'DoesNotExist'
-              ? !has
-              : false;
-    if (!ok) return false;
-  }
-  return true;
+  return (selector.matchExpressions ?? []).every(
+    (r) => OPERATORS[r.operator]?.(r, labels) ?? false,
+  );
 }
 
 function conditionMatches(

@@ -194,16 +194,17 @@ export class ExternalSecretReconciler {
     const ready = store.status?.conditions?.find((c) => c.type === 'Ready');
     if (ready?.status === 'False') throw new Error(`${store.kind} "${name}" is not ready`);
     if (store.kind !== 'ClusterSecretStore') return;
-    const conditions = store.spec.conditions;
-    let labels: Record<string, string> = {};
-    if (needsNamespaceLabels(conditions)) {
-      const ns = await this.deps.client.get(Resources.Namespace, { name: namespace });
-      labels = ns?.metadata.labels ?? {};
-    }
-    if (!namespaceAllowed(conditions, namespace, labels))
+    if (!(await this.namespaceMayUse(store, namespace)))
       throw new Error(
         `using cluster store "${name}" is not allowed from namespace "${namespace}": denied by spec.condition`,
       );
+  }
+
+  private async namespaceMayUse(store: AnySecretStore, namespace: string): Promise<boolean> {
+    const conditions = store.spec.conditions;
+    if (!needsNamespaceLabels(conditions)) return namespaceAllowed(conditions, namespace, {});
+    const ns = await this.deps.client.get(Resources.Namespace, { name: namespace });
+    return namespaceAllowed(conditions, namespace, ns?.metadata.labels ?? {});
   }
 
   private async templateSources(es: ExternalSecretObject): Promise<TemplateSources> {

@@ -129,20 +129,9 @@ export class SecretStoreReconciler {
   }
 
   private async writeCondition(store: StoreObject, verdict: Verdict): Promise<boolean> {
-    const status = verdict.ready ? 'True' : 'False';
     const old = store.status?.conditions?.find((c) => c.type === 'Ready');
-    if (old?.status === status && old.reason === verdict.reason && old.message === verdict.message)
-      return false;
-    const condition: Condition = {
-      type: 'Ready',
-      status,
-      reason: verdict.reason,
-      message: verdict.message,
-      lastTransitionTime:
-        old?.status === status && old.lastTransitionTime
-          ? old.lastTransitionTime
-          : formatTime(this.deps.clock.now()),
-    };
+    const condition = nextCondition(old, verdict, this.deps.clock.now());
+    if (condition === undefined) return false;
     const others = (store.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
     const type =
       this.deps.kind === 'ClusterSecretStore'
@@ -154,6 +143,24 @@ export class SecretStoreReconciler {
       { status: { conditions: [...others, condition] } },
       { subresource: 'status' },
     );
-    return old?.status !== status;
+    return old?.status !== condition.status;
   }
+}
+
+/** The new Ready condition, or undefined when it would not change. */
+function nextCondition(
+  old: Condition | undefined,
+  verdict: Verdict,
+  nowMs: number,
+): Condition | undefined {
+  const status = verdict.ready ? 'True' : 'False';
+  const same = old?.status === status;
+  if (same && old.reason === verdict.reason && old.message === verdict.message) return undefined;
+  return {
+    type: 'Ready',
+    status,
+    reason: verdict.reason,
+    message: verdict.message,
+    lastTransitionTime: (same ? old.lastTransitionTime : undefined) ?? formatTime(nowMs),
+  };
 }

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { namespaceAllowed, needsNamespaceLabels, selectorMatches } from './conditions.ts';
+
+describe('ClusterSecretStore conditions', () => {
+  it('allows every namespace without conditions', () => {
+    assert.equal(namespaceAllowed(undefined, 'a', {}), true);
+    assert.equal(namespaceAllowed([], 'a', {}), true);
+  });
+
+  it('matches names, regexes and selectors; any one condition suffices', () => {
+    const conditions = [{ namespaces: ['a'] }, { namespaceRegexes: ['^team-'] }];
+    assert.equal(namespaceAllowed(conditions, 'a', {}), true);
+    assert.equal(namespaceAllowed(conditions, 'team-x', {}), true);
+    assert.equal(namespaceAllowed(conditions, 'b', {}), false);
+    const bySelector = [{ namespaceSelector: { matchLabels: { env: 'prod' } } }];
+    assert.equal(needsNamespaceLabels(bySelector), true);
+    assert.equal(needsNamespaceLabels(conditions), false);
+    assert.equal(namespaceAllowed(bySelector, 'x', { env: 'prod' }), true);
+    assert.equal(namespaceAllowed(bySelector, 'x', { env: 'dev' }), false);
+  });
+
+  it('requires every field of one condition to match', () => {
+    const both = [{ namespaces: ['a'], namespaceSelector: { matchLabels: { env: 'prod' } } }];
+    assert.equal(namespaceAllowed(both, 'a', {}), false);
+    assert.equal(namespaceAllowed(both, 'a', { env: 'prod' }), true);
+  });
+
+  it('evaluates matchExpressions operators', () => {
+    const labels = { tier: 'web' };
+    const sel = (operator: string, values?: string[]) => ({
+      matchExpressions: [{ key: 'tier', operator, ...(values ? { values } : {}) }],
+    });
+    assert.equal(selectorMatches(sel('In', ['web', 'db']), labels), true);
+    assert.equal(selectorMatches(sel('NotIn', ['web']), labels), false);
+    assert.equal(selectorMatches(sel('Exists'), labels), true);
+    assert.equal(selectorMatches(sel('DoesNotExist'), labels), false);
+    assert.equal(selectorMatches(sel('Bogus'), labels), false);
+  });
+});
