@@ -279,4 +279,18 @@ describe('ferry operator with OpenBao', () => {
     for (const text of [JSON.stringify(events.items), JSON.stringify(es), output])
       assert.ok(!text.includes(canary), 'canary value leaked');
   });
+
+  it('recovers once the store is Ready again', async () => {
+    await client.mergePatch(
+      CSS,
+      { name: store },
+      {
+        spec: { provider: { vault: { server: env.vaultAddr } } },
+      },
+    );
+    await eventually('Ready again', async () =>
+      (await ready('demo-app-secrets'))?.status === 'True' ? true : undefined,
+    );
+    assert.equal(decode((await secret('demo-app-secrets'))?.data?.['API_KEY']), 'key-2');
+  });
 });
