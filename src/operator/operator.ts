@@ -138,6 +138,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
       engine: goTemplateEngine(),
       random: Math.random,
       controllerClass: config.controllerClass,
+      metrics,
     }),
   });
   esController.watch(externalSecrets, { predicate: specOrMetadataChanged });

@@ -13,6 +13,11 @@ import type { Clock, Logger, ProviderKubeAccess, SecretsClient } from '../../pro
 import type { ProviderRegistry } from '../../providers/registry.ts';
 import type { ReconcileRequest, ReconcileResult } from '../../runtime/manager.ts';
 import {
+  forgetExternalSecret,
+  setExternalSecretCondition,
+  type Metrics,
+} from '../../telemetry/metrics.ts';
+import {
   Coalescer,
   runSync,
   syncWriteFailed,
@@ -49,6 +54,8 @@ export interface ExternalSecretReconcilerDeps {
   random: () => number;
   /** `--controller-class`: stores naming another controller are not ours. */
   controllerClass?: string;
+  /** ESO's per-ExternalSecret series (sync calls/errors, Ready condition, duration). */
+  metrics?: Metrics;
 }
 
 /** Thrown so the manager retries with backoff; the details are in the status, not here. */
@@ -64,10 +71,11 @@ export class ExternalSecretReconciler {
     const cached = this.deps.externalSecrets.getByRef(request);
     const key = objectKey(request);
     if (!cached || cached.metadata.deletionTimestamp) {
-      this.refreshed.delete(key);
+      this.forget(key, request);
       return undefined;
     }
     if (this.unmanagedStore(cached)) return undefined;
+    const started = this.deps.clock.now();
     const es = this.withRememberedRefresh(key, cached);
     const namespace = es.metadata.namespace ?? 'default';
     const targetRef = { namespace, name: es.spec.target?.name ?? es.metadata.name ?? '' };
@@ -92,8 +100,15 @@ export class ExternalSecretReconciler {
       es,
       existing,
       fetched: { data: [], dataFrom: [] },
-      nowMs: this.deps.clock.now(),
+      nowMs: started,
     });
+  }
+
+  /** Drops what is kept about a deleted ExternalSecret (remembered refresh, metric series). */
+  private forget(key: string, request: ReconcileRequest): void {
+    this.refreshed.delete(key);
+    const ref = { namespace: request.namespace ?? '', name: request.name };
+    if (this.deps.metrics) forgetExternalSecret(this.deps.metrics, ref);
   }
 
   private async finish(
@@ -113,7 +128,19 @@ export class ExternalSecretReconciler {
       await this.record(es, result.onSuccess);
     }
     await this.writeStatus(key, es, final);
+    this.observe(ref, final, input.nowMs);
     return requeueOf(final.requeue);
+  }
+
+  private observe(ref: { namespace: string; name: string }, result: SyncResult, startMs: number) {
+    const metrics = this.deps.metrics;
+    if (!metrics) return;
+    const ready = result.status.conditions?.find((c) => c.type === 'Ready');
+    metrics.externalSecretSyncCalls.inc(ref);
+    if (ready?.status === 'False') metrics.externalSecretSyncErrors.inc(ref);
+    if (ready && ready.status !== 'Unknown')
+      setExternalSecretCondition(metrics, ref, 'Ready', ready.status);
+    metrics.externalSecretReconcileDuration.set(ref, (this.deps.clock.now() - startMs) * 1e6);
   }
 
   /** ESO skips an ExternalSecret whose store belongs to another controller class. */
