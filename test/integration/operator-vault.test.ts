@@ -176,10 +176,13 @@ before(async () => {
 });
 
 after(async () => {
+  const exited = new Promise<number | null>((resolve) => operator.once('exit', resolve));
   operator.kill('SIGTERM');
-  await new Promise((resolve) => operator.once('exit', resolve));
+  const code = await exited;
   await client.delete(CSS, { name: store }).catch(() => undefined);
   await deleteNamespace(client, ns);
+  assert.equal(code, 0, 'graceful shutdown exits 0');
+  assert.match(output, /shutting down/);
 });
 
 describe('ferry operator with OpenBao', () => {
@@ -214,6 +217,10 @@ describe('ferry operator with OpenBao', () => {
     assert.equal(owner.kind, 'ExternalSecret');
     assert.equal(owner.name, 'demo-app-secrets');
     assert.equal(owner.controller, true);
+    assert.equal(
+      await metric(/^externalsecret_status_condition\{.*name="demo-app-secrets".*status="True"/),
+      1,
+    );
     const c = await secret('demo-app-config');
     assert.equal(decode(c?.data?.['MAX_CONNECTIONS']), '10');
     const storeObj = await client.get<Obj & { status?: { conditions?: Cond[] } }>(CSS, {
