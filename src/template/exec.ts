@@ -242,8 +242,7 @@ class State {
       case N.With:
         return this.walkIfOrWith(dot, node);
       case N.Range:
-        this.walkRange(dot, node);
-        return WALK_OK;
+        return this.walkRange(dot, node);
       case N.Template:
         this.walkTemplate(dot, node);
         return WALK_OK;
@@ -276,13 +275,16 @@ class State {
     return r;
   }
 
-  private walkRange(dot: Val, r: BranchNode): void {
+  /** The else branch's {{break}}/{{continue}} belong to an enclosing range: passed up. */
+  private walkRange(dot: Val, r: BranchNode): WalkResult {
     this.at(r);
     const mark = this.vars.length;
     const val = this.evalPipeline(dot, r.pipe);
     const ran = this.rangeOver(val, r);
-    if (!ran && r.elseList !== null) this.walk(dot, r.elseList);
+    let res: WalkResult = WALK_OK;
+    if (!ran && r.elseList !== null) res = this.walk(dot, r.elseList);
     this.vars.length = mark;
+    return res;
   }
 
   /** Iterates `val`; returns false when there was nothing to iterate (run the else branch). */

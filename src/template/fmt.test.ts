@@ -156,3 +156,33 @@ void test('map keys sort by UTF-8 bytes, not UTF-16 units', () => {
 function bytes(s: string): Uint8Array {
   return new TextEncoder().encode(s);
 }
+
+void describe('complex numbers', () => {
+  const c = (re: number, im: number, type = 'complex128'): GoValue => new GoTyped(type, [re, im]);
+  const cases: [name: string, got: () => string, want: string][] = [
+    ['print shows (re+imi)', () => sprint([c(0, 1)]), '(0+1i)'],
+    ['a negative imaginary part keeps its sign', () => sprintf('%g', [c(7, -3)]), '(7-3i)'],
+    ['zero is (0+0i)', () => sprintf('%v', [c(0, 0)]), '(0+0i)'],
+    ['float verbs apply to both parts', () => sprintf('%.2f', [c(1.5, 2.25)]), '(1.50+2.25i)'],
+    ['%+v signs the real part too', () => sprintf('%+.1e', [c(1, 2)]), '(+1.0e+00+2.0e+00i)'],
+    ['%T names the type', () => sprintf('%T', [c(1, 2, 'complex64')]), 'complex64'],
+    ['an integer verb is a bad verb', () => sprintf('%d', [c(1, 2)]), '%!d(complex128=(1+2i))'],
+  ];
+  for (const [name, got, want] of cases) test(name, () => assert.equal(got(), want));
+});
+
+void describe('%w outside Errorf', () => {
+  const cases: [name: string, args: GoValue[], want: string][] = [
+    ['a slice is one bad verb', [[1, 'a', null]], '%!w([]interface {}=[1 a <nil>])'],
+    ['a typed slice names its type', [new GoTyped('[]int', [1n, 2n])], '%!w([]int=[1 2])'],
+    [
+      'a map is one bad verb',
+      [new GoTyped('map[string]string', new Map([['k', 'v']]))],
+      '%!w(map[string]string=map[k:v])',
+    ],
+    ['a string is a bad verb', ['x'], '%!w(string=x)'],
+    ['a float is a bad verb', [1.5], '%!w(float64=1.5)'],
+    ['bytes are formatted per element', [new Uint8Array([1, 2])], '[%!w(uint8=1) %!w(uint8=2)]'],
+  ];
+  for (const [name, args, want] of cases) test(name, () => assert.equal(sprintf('%w', args), want));
+});

@@ -181,6 +181,35 @@ describe('templates', () => {
   });
 });
 
+describe('range control flow', () => {
+  const cases: [name: string, template: string, want: string][] = [
+    [
+      'continue in an inner range else skips the outer iteration',
+      '{{range (list 1 2)}}{{range (list)}}{{else}}{{continue}}{{end}}{{.}}{{end}}',
+      '',
+    ],
+    [
+      'break in an inner range else stops the outer range',
+      '{{range (list 1 2)}}{{.}}{{range (list)}}{{else}}{{break}}{{end}}x{{end}}',
+      '1',
+    ],
+    [
+      'a non-empty inner range does not run its else',
+      '{{range (list 1 2)}}{{range (list 0)}}{{else}}{{break}}{{end}}{{.}}{{end}}',
+      '12',
+    ],
+    [
+      'continue in the inner body stays inside the inner range',
+      '{{range (list 1 2)}}{{range (list 0)}}{{continue}}{{end}}{{.}}{{end}}',
+      '12',
+    ],
+  ];
+  const funcs: FuncMap = new Map([['list', (...xs: GoValue[]) => xs]]);
+  for (const [name, template, want] of cases) {
+    it(name, () => assert.equal(render(template, null, { funcs }), want));
+  }
+});
+
 describe('limits', () => {
   it('output size is bounded', () => {
     const e = errorOf(() =>

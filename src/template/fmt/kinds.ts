@@ -7,6 +7,7 @@ export type Kind =
   | 'int'
   | 'uint'
   | 'float'
+  | 'complex'
   | 'string'
   | 'bytes'
   | 'slice'
@@ -23,7 +24,7 @@ export interface Described {
   readonly raw: Exclude<GoValue, GoTyped>;
   /** For slices and maps: the element type name. */
   readonly elem: string;
-  /** For floats: 32 or 64. */
+  /** For floats: 32 or 64; for complex numbers, the size of each part. */
   readonly bits: 32 | 64;
 }
 
@@ -74,6 +75,7 @@ function kindOfName(type: string, fallback: Kind): Kind {
   if (SIGNED.has(type)) return 'int';
   if (UNSIGNED.has(type)) return 'uint';
   if (type === 'float32' || type === 'float64') return 'float';
+  if (type === 'complex64' || type === 'complex128') return 'complex';
   if (type === 'bool') return 'bool';
   if (type === 'string') return 'string';
   if (type === '[]uint8') return 'bytes';
@@ -92,6 +94,8 @@ const NUMERIC = new Set<Kind>(['int', 'uint', 'float']);
 function compatible(named: Kind, actual: Kind): boolean {
   if (named === actual || named === 'nil' || named === 'ptr') return true;
   if (named === 'struct' && actual === 'map') return true;
+  // A complex number travels as GoTyped('complex128', [re, im]).
+  if (named === 'complex' && actual === 'slice') return true;
   if (NUMERIC.has(named) && NUMERIC.has(actual)) return true;
   // A Go string that is not valid UTF-8 travels as GoTyped('string', bytes).
   if (named === 'string' && actual === 'bytes') return true;
@@ -123,7 +127,7 @@ export function describe(v: GoValue): Described {
   if (inner.kind === 'nil' && !NILLABLE.has(kind)) kind = 'nil';
   if (!compatible(kind, inner.kind)) return { ...inner, type };
   const raw = normalizeRaw(kind, inner.raw);
-  const bits = type === 'float32' ? 32 : 64;
+  const bits = type === 'float32' || type === 'complex64' ? 32 : 64;
   return { kind, type: kind === 'nil' ? '<nil>' : type, raw, elem: elemOf(kind, type), bits };
 }
 

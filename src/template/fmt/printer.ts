@@ -24,6 +24,28 @@ export function compareGoStrings(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** The types printArg formats directly, without looking for methods. */
+const PREDECLARED = new Set([
+  'bool',
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'uintptr',
+  'float32',
+  'float64',
+  'complex64',
+  'complex128',
+  'string',
+  '[]uint8',
+]);
+
 export class Printer {
   readonly buf: string[] = [];
   readonly f = new Formatter(this.buf);
@@ -58,6 +80,12 @@ export class Printer {
       this.fmtPointer(d, 'p');
       return;
     }
+    // Values of other than the predeclared types reach Go's handleMethods, where %w outside
+    // fmt.Errorf is a bad verb for the whole value (not for each element).
+    if (verb === 'w' && !PREDECLARED.has(d.type)) {
+      this.badVerb(verb, d);
+      return;
+    }
     if (d.kind === 'bytes' && d.type === '[]uint8' && d.raw instanceof Uint8Array) {
       this.fmtBytes(d, verb, '[]byte', 0);
       return;
@@ -80,6 +108,9 @@ export class Printer {
         return;
       case 'float':
         this.fmtFloat(d, verb);
+        return;
+      case 'complex':
+        this.fmtComplex(d, verb);
         return;
       case 'string':
         this.fmtString(d, verb);
@@ -195,6 +226,29 @@ export class Printer {
       default:
         this.badVerb(verb, d);
     }
+  }
+
+  /** Go's "(re+imi)": both parts with the float verb; the imaginary part always signed. */
+  private fmtComplex(d: Described, verb: string): void {
+    if (!'vbgGxXfFeE'.includes(verb)) {
+      this.badVerb(verb, d);
+      return;
+    }
+    const [re, im] = Array.isArray(d.raw) ? d.raw : [];
+    const part = (v: GoValue | undefined): Described => ({
+      kind: 'float',
+      type: d.bits === 32 ? 'float32' : 'float64',
+      raw: typeof v === 'number' ? v : Number(v ?? 0),
+      elem: d.elem,
+      bits: d.bits,
+    });
+    const oldPlus = this.f.plus;
+    this.buf.push('(');
+    this.fmtFloat(part(re), verb);
+    this.f.plus = true;
+    this.fmtFloat(part(im), verb);
+    this.buf.push('i)');
+    this.f.plus = oldPlus;
   }
 
   /** A string operand; its raw value may be bytes when the Go string is not valid UTF-8. */
