@@ -168,7 +168,10 @@ void describe('complex numbers', () => {
     ['%T names the type', () => sprintf('%T', [c(1, 2, 'complex64')]), 'complex64'],
     ['an integer verb is a bad verb', () => sprintf('%d', [c(1, 2)]), '%!d(complex128=(1+2i))'],
   ];
-  for (const [name, got, want] of cases) test(name, () => assert.equal(got(), want));
+  for (const [name, got, want] of cases)
+    test(name, () => {
+      assert.equal(got(), want);
+    });
 });
 
 void describe('%w outside Errorf', () => {
@@ -184,5 +187,8 @@ void describe('%w outside Errorf', () => {
     ['a float is a bad verb', [1.5], '%!w(float64=1.5)'],
     ['bytes are formatted per element', [new Uint8Array([1, 2])], '[%!w(uint8=1) %!w(uint8=2)]'],
   ];
-  for (const [name, args, want] of cases) test(name, () => assert.equal(sprintf('%w', args), want));
+  for (const [name, args, want] of cases)
+    test(name, () => {
+      assert.equal(sprintf('%w', args), want);
+    });
 });

@@ -206,7 +206,9 @@ describe('range control flow', () => {
   ];
   const funcs: FuncMap = new Map([['list', (...xs: GoValue[]) => xs]]);
   for (const [name, template, want] of cases) {
-    it(name, () => assert.equal(render(template, null, { funcs }), want));
+    it(name, () => {
+      assert.equal(render(template, null, { funcs }), want);
+    });
   }
 });
 
