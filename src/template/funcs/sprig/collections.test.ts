@@ -68,6 +68,7 @@ const cases: [string, string][] = [
     '{{ $a := dict "l" (list 1) }}{{ $b := deepCopy $a }}{{ $_ := set $b "l" 2 }}{{ $a }}',
     'map[l:[1]]',
   ],
+  ['{{ deepCopy (dict "a" nil) }}', 'map[a:<nil>]'],
   [
     '{{ default "foo" "" }} {{ default "foo" "bar" }} {{ default 1 0 }} {{ default "x" (list) }} {{ default "x" false }}',
     'foo bar 1 x x',
@@ -114,6 +115,8 @@ describe('sprig lists, dicts, defaults and JSON', () => {
   }
 
   const errors: [string, RegExp][] = [
+    ['{{ deepCopy nil }}', /error calling deepCopy: reflect: call of reflect.Value.Type on zero/],
+    ['{{ mustDeepCopy nil }}', /reflect: call of reflect.Value.Type on zero Value/],
     ['{{ first "abc" }}', /error calling first: Cannot find first on type string/],
     ['{{ mustLast 1 }}', /Cannot find last on type int/],
     ['{{ append nil 1 }}', /invalid memory address or nil pointer dereference/],

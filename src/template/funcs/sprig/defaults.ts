@@ -1,5 +1,5 @@
 /** Sprig's defaults.go: empty, default, coalesce, all, any, ternary, JSON and deepCopy. */
-import { GoTyped, type GoFunc, type GoValue } from '../../value.ts';
+import { FuncError, GoTyped, type GoFunc, type GoValue } from '../../value.ts';
 import { any, bool, fixed, goKindName, str, unwrap, variadic } from './args.ts';
 import { fromGoJson, toGoJson } from './json.ts';
 
@@ -18,6 +18,12 @@ export function isEmpty(v: GoValue): boolean {
 }
 
 /** A deep copy of maps and lists (copystructure.Copy); scalars are immutable already. */
+/** copystructure asks the type of an untyped nil and panics; template reports the panic. */
+function deepCopyTop(v: GoValue): GoValue {
+  if (v === null) throw new FuncError('reflect: call of reflect.Value.Type on zero Value');
+  return deepCopy(v);
+}
+
 export function deepCopy(v: GoValue): GoValue {
   if (v instanceof GoTyped) return new GoTyped(v.type, deepCopy(v.value));
   if (Array.isArray(v)) return v.map(deepCopy);
@@ -68,8 +74,8 @@ export function defaultsFuncs(): [string, GoFunc][] {
     variadic('all', [], any, (vs) => vs.every((v) => !isEmpty(v))),
     variadic('any', [], any, (vs) => vs.some((v) => !isEmpty(v))),
     fixed('ternary', [any, any, bool], (t, f, c) => (c ? t : f)),
-    fixed('deepCopy', [any], (v) => deepCopy(v)),
-    fixed('mustDeepCopy', [any], (v) => deepCopy(v)),
+    fixed('deepCopy', [any], (v) => deepCopyTop(v)),
+    fixed('mustDeepCopy', [any], (v) => deepCopyTop(v)),
     ...jsonFuncs(),
   ];
 }

@@ -60,6 +60,10 @@ const cases: [string, string][] = [
   ['{{ toStrings (list 1 2) | typeOf }}', '[]string'],
   ['{{ $s := split "$" "foo$bar$baz" }}{{ $s._0 }}{{ $s._2 }}', 'foobaz'],
   ['{{ splitList "," "a,b,c" }}', '[a b c]'],
+  [
+    '{{ split "," "a,b" | typeOf }} {{ splitn "," 1 "a,b" | typeOf }}',
+    'map[string]string map[string]string',
+  ],
   ['{{ $s := splitn "$" 2 "foo$bar$baz" }}{{ $s._1 }}', 'bar$baz'],
   ['{{ "hello" | b64enc }} {{ "aGVsbG8=" | b64dec }}', 'aGVsbG8= hello'],
   ['{{ "aGVsbG8" | b64dec }}', 'illegal base64 data at input byte 4'],

@@ -1,5 +1,5 @@
 /** Sprig's strings.go plus the string one-liners of functions.go. */
-import { FuncError, type GoFunc, type GoValue } from '../../value.ts';
+import { FuncError, GoTyped, type GoFunc, type GoValue } from '../../value.ts';
 import {
   any,
   bytesArg,
@@ -116,8 +116,9 @@ function replaceAll(s: string, old: string, repl: string): string {
   return s.split(old).join(repl);
 }
 
-const indexMap = (parts: string[]): Map<string, GoValue> =>
-  new Map(parts.map((p, i) => [`_${i}`, p]));
+/** split/splitn return Go's map[string]string keyed _0, _1, … */
+const indexMap = (parts: string[]): GoValue =>
+  new GoTyped('map[string]string', new Map(parts.map((p, i) => [`_${i}`, p])));
 
 function sliceBounds(a: number | '', b: number | '', len: number): FuncError {
   return new FuncError(`runtime error: slice bounds out of range [${a}:${b}] with length ${len}`);
