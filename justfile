@@ -1,6 +1,6 @@
 # The demo's workflow: OpenBao (Vault API) in docker compose, a kind cluster, Ferry from its Helm
 # chart, the seed's ClusterSecretStore and four ExternalSecrets, and the demo app.
-# Run `npx just` (rust-just from npm) or `just` to list the recipes.
+# Run `npm run just -- <recipe>` (rust-just, fetched by npx) or `just <recipe>`; no recipe lists them.
 # Needs: docker, kind, kubectl, helm, curl, node. `npm start` runs the same system with no cluster.
 
 set shell := ["bash", "-euo", "pipefail", "-c"]
