@@ -3,6 +3,7 @@
  * out, every caller gets the same result. One instance per refresh window (DESIGN.md: "one read
  * per (store, key, version) per refresh window"); the caller owns it, nothing here is global.
  */
+import { canonical } from './equality.ts';
 
 export interface CoalescerOptions {
   /** Keep settled results this long (ms). 0 (default) shares only in-flight reads. */
@@ -65,17 +66,4 @@ export class Coalescer {
 /** The coalescing key of a read: operation, store, and every field that changes the answer. */
 export function readKey(parts: { op: string; store: string; ref: object }): string {
   return JSON.stringify([parts.op, parts.store, canonical(parts.ref)]);
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, canonical(v)]),
-    );
-  }
-  return value;
 }

@@ -1,7 +1,8 @@
 /** Semantic equality of two target Secrets (ESO skips the update when `DeepEqual`). */
 import type { TargetSecret } from './target-secret.ts';
 
-function canonical(value: unknown): unknown {
+/** A value with object keys sorted and undefined fields dropped, for order-insensitive comparison. */
+export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
