@@ -20,4 +20,22 @@ export const EsoResources = {
     plural: 'clustersecretstores',
     namespaced: false,
   },
+  ClusterExternalSecret: {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ClusterExternalSecret',
+    plural: 'clusterexternalsecrets',
+    namespaced: false,
+  },
+  PushSecret: {
+    apiVersion: 'external-secrets.io/v1alpha1',
+    kind: 'PushSecret',
+    plural: 'pushsecrets',
+    namespaced: true,
+  },
+  ClusterPushSecret: {
+    apiVersion: 'external-secrets.io/v1alpha1',
+    kind: 'ClusterPushSecret',
+    plural: 'clusterpushsecrets',
+    namespaced: false,
+  },
 } as const satisfies Record<string, ResourceType>;
