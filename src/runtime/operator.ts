@@ -15,6 +15,7 @@ import {
   type Check,
   type RunningServer,
 } from '../http/server.ts';
+import { ThrottledKubeClient } from '../kube/throttled.ts';
 import { newKubeClient, type KubeClient } from '../kube/client.ts';
 import { leaderElection, type LeaderElection } from '../kube/leader-election.ts';
 import { createLogger, type RuntimeLogger } from '../telemetry/logger.ts';
@@ -133,11 +134,18 @@ export function createOperatorRuntime(
 ): OperatorRuntime {
   const clock = deps.clock ?? systemClock();
   const logger = deps.logger ?? createLogger({ level: config.loglevel });
-  const client = newKubeClient(deps.kubeConfig ?? loadKubeConfig(config));
+  const direct = newKubeClient(deps.kubeConfig ?? loadKubeConfig(config));
+  // Lease renewals bypass the limiter: a burst of reconciles must not cost the leadership.
+  const client = new ThrottledKubeClient(direct, {
+    qps: config.clientQps,
+    burst: config.clientBurst,
+    now: () => clock.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
   const registry = new Registry();
   const metrics = createMetrics(registry);
   const election = config.enableLeaderElection
-    ? electionFor(config, { client, clock, logger, metrics })
+    ? electionFor(config, { client: direct, clock, logger, metrics })
     : undefined;
   const leaseName = config.leaderElectionId;
   const manager = new Manager({
