@@ -1,9 +1,10 @@
 /**
  * An in-memory KubeClient for unit tests of code that reads and writes a few objects (leases,
- * events): resourceVersion checks on update, NotFound/Conflict as KubeApiErrors, and a switch
- * to make every call fail (an unreachable API server).
+ * events, controllers' objects): resourceVersion checks on update, NotFound/Conflict as
+ * KubeApiErrors, JSON merge patches, list by namespace and equality label selectors, deletion
+ * that waits for finalizers, and a switch to make every call fail (an unreachable API server).
  */
-import type { KubeClient } from '../../src/kube/client.ts';
+import type { KubeClient, ListOptions, PatchOptions } from '../../src/kube/client.ts';
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.ts';
 import {
   objectKey,
@@ -17,6 +18,8 @@ export class MemoryKube {
   readonly objects = new Map<string, KubeObject>();
   /** When set, every call rejects as if the server were unreachable. */
   down = false;
+  /** Every write as `verb plural/namespace/name[/status]`, for "writes only on change" checks. */
+  readonly writes: string[] = [];
   private rv = 1;
 
   client(): KubeClient {
@@ -28,12 +31,22 @@ export class MemoryKube {
         this.get<T>(type, ref),
       create: async <T extends KubeObject>(type: ResourceType, obj: T) => this.create(type, obj),
       update: async <T extends KubeObject>(type: ResourceType, obj: T) => this.update(type, obj),
-      list: unsupported,
+      // The KubeClient interface is generic in the item type; the fake stores plain objects.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+      list: async <T extends KubeObject>(type: ResourceType, options?: ListOptions) => {
+        const items = await this.list(type, options);
+        return { items: items as T[], resourceVersion: String(this.rv) };
+      },
       watch: unsupported,
       updateStatus: unsupported,
       apply: unsupported,
-      mergePatch: unsupported,
-      delete: unsupported,
+      mergePatch: async <T extends KubeObject>(
+        type: ResourceType,
+        ref: ObjectRef,
+        patch: unknown,
+        options?: PatchOptions,
+      ) => this.mergePatch<T>(type, ref, patch, options),
+      delete: async (type: ResourceType, ref: ObjectRef) => this.delete(type, ref),
       createToken: unsupported,
     };
   }
@@ -55,6 +68,7 @@ export class MemoryKube {
 
   private create<T extends KubeObject>(type: ResourceType, obj: T): Promise<T> {
     this.check();
+    this.writes.push(`create ${this.key(type, refOf(obj))}`);
     const key = this.key(type, refOf(obj));
     if (this.objects.has(key))
       throw new KubeApiError(409, `POST ${key}`, { reason: 'AlreadyExists' });
@@ -68,6 +82,7 @@ export class MemoryKube {
 
   private update<T extends KubeObject>(type: ResourceType, obj: T): Promise<T> {
     this.check();
+    this.writes.push(`update ${this.key(type, refOf(obj))}`);
     const key = this.key(type, refOf(obj));
     const current = this.objects.get(key);
     if (!current) throw new KubeApiError(404, `PUT ${key}`, { reason: 'NotFound' });
@@ -78,7 +93,83 @@ export class MemoryKube {
       ...obj,
       metadata: { ...obj.metadata, resourceVersion: String(this.rv++) },
     });
-    this.objects.set(key, stored);
+    this.settle(key, stored);
     return Promise.resolve(structuredClone(stored));
   }
+
+  private list(type: ResourceType, options: ListOptions = {}): Promise<KubeObject[]> {
+    this.check();
+    const wanted = parseEqualitySelector(options.labelSelector);
+    const items = [...this.objects.entries()]
+      .filter(([key]) => key.startsWith(`${type.plural}/`))
+      .map(([, obj]) => obj)
+      .filter((obj) => !options.namespace || obj.metadata.namespace === options.namespace)
+      .filter((obj) => wanted.every(([k, v]) => obj.metadata.labels?.[k] === v))
+      .map((obj) => structuredClone(obj));
+    return Promise.resolve(items);
+  }
+
+  private mergePatch<T extends KubeObject>(
+    type: ResourceType,
+    ref: ObjectRef,
+    patch: unknown,
+    options: PatchOptions = {},
+  ): Promise<T> {
+    this.check();
+    const key = this.key(type, ref);
+    this.writes.push(`patch ${key}${options.subresource ? `/${options.subresource}` : ''}`);
+    const current = this.objects.get(key);
+    if (!current) throw new KubeApiError(404, `PATCH ${key}`, { reason: 'NotFound' });
+    const merged = mergeJson(current, patch) as KubeObject;
+    merged.metadata = { ...merged.metadata, resourceVersion: String(this.rv++) };
+    this.settle(key, merged);
+    return Promise.resolve(structuredClone(merged) as T);
+  }
+
+  /** Like the API server: an object with finalizers is only marked; it goes when they are gone. */
+  private delete(type: ResourceType, ref: ObjectRef): Promise<boolean> {
+    this.check();
+    const key = this.key(type, ref);
+    this.writes.push(`delete ${key}`);
+    const current = this.objects.get(key);
+    if (!current) return Promise.resolve(false);
+    if ((current.metadata.finalizers ?? []).length === 0) this.objects.delete(key);
+    else
+      current.metadata = {
+        ...current.metadata,
+        deletionTimestamp: current.metadata.deletionTimestamp ?? new Date(0).toISOString(),
+        resourceVersion: String(this.rv++),
+      };
+    return Promise.resolve(true);
+  }
+
+  /** Stores a written object, or drops it when it is being deleted and has no finalizers left. */
+  private settle(key: string, obj: KubeObject): void {
+    const finalizers = obj.metadata.finalizers ?? [];
+    if (obj.metadata.deletionTimestamp && finalizers.length === 0) this.objects.delete(key);
+    else this.objects.set(key, structuredClone(obj));
+  }
+}
+
+function parseEqualitySelector(selector: string | undefined): [string, string][] {
+  if (!selector) return [];
+  return selector.split(',').map((term) => {
+    const [k = '', v = ''] = term.split('=');
+    return [k.trim(), v.trim()];
+  });
+}
+
+/** RFC 7386 JSON merge patch. */
+function mergeJson(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const base = new Map(
+    target !== null && typeof target === 'object' && !Array.isArray(target)
+      ? Object.entries(target)
+      : [],
+  );
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) base.delete(k);
+    else base.set(k, mergeJson(base.get(k), v));
+  }
+  return Object.fromEntries(base);
 }
