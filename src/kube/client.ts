@@ -56,6 +56,8 @@ export interface WatchHandle {
 
 export interface WriteOptions {
   fieldManager?: string;
+  /** `All`: the server validates, defaults and prunes the object but does not store it. */
+  dryRun?: 'All';
 }
 
 export interface ApplyOptions {

@@ -12,7 +12,10 @@ import {
   ExternalSecretReconciler,
   type ExternalSecretObject,
 } from '../controllers/externalsecret/reconcile.ts';
-import type { SecretObject } from '../controllers/externalsecret/target.ts';
+import {
+  keepExternalSecretManagedFields,
+  type SecretObject,
+} from '../controllers/externalsecret/target.ts';
 import { EsoResources } from '../controllers/kinds.ts';
 import { SecretStoreReconciler, type StoreObject } from '../controllers/secretstore/reconcile.ts';
 import { CountingKubeClient } from '../kube/counting.ts';
@@ -95,7 +98,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
   const namespace = config.namespace || undefined;
   const informer = <T extends KubeObject>(
     type: ResourceType,
-    extra: { labelSelector?: string } = {},
+    extra: { labelSelector?: string; transform?: (obj: T) => T } = {},
   ) =>
     manager.addInformer(
       new Informer<T>({
@@ -104,8 +107,8 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
         clock,
         logger: logger.child({ informer: type.plural }),
         ...(type.namespaced && namespace ? { namespace } : {}),
-        ...extra,
-        transform: dropManagedFields,
+        labelSelector: extra.labelSelector,
+        transform: extra.transform ?? dropManagedFields,
         onRestart: informerRestartHook(metrics, type.kind),
       }),
     );
@@ -114,10 +117,22 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
   const clusterStores = informer<StoreObject>(EsoResources.ClusterSecretStore);
   const secrets = informer<SecretObject>(Resources.Secret, {
     labelSelector: `${LABEL_MANAGED}=true`,
+    transform: keepExternalSecretManagedFields,
   });
   externalSecrets.store.addIndex(BY_STORE, esStoreKeys);
 
-  const registry = createDefaultRegistry({ clock });
+  const vaultLogins = new Counter({
+    name: 'ferry_vault_logins_total',
+    help: 'Logins to Vault/OpenBao auth methods (tokens are cached and shared; steady state is 0/s).',
+    labelNames: ['method'] as const,
+    registers: [metrics.registry],
+  });
+  const registry = createDefaultRegistry({
+    clock,
+    onVaultLogin: (method) => {
+      vaultLogins.inc({ method });
+    },
+  });
   const kube = createKubeAccess(kubeConfig);
   const recorder = new EventRecorder({ client, clock, logger, component: 'external-secrets' });
   const common = { client, registry, kube, recorder, clock, logger, fetch: globalThis.fetch };
