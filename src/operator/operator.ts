@@ -12,10 +12,7 @@ import {
   ExternalSecretReconciler,
   type ExternalSecretObject,
 } from '../controllers/externalsecret/reconcile.ts';
-import {
-  keepExternalSecretManagedFields,
-  type SecretObject,
-} from '../controllers/externalsecret/target.ts';
+import type { SecretObject } from '../controllers/externalsecret/target.ts';
 import { EsoResources } from '../controllers/kinds.ts';
 import { SecretStoreReconciler, type StoreObject } from '../controllers/secretstore/reconcile.ts';
 import { CountingKubeClient } from '../kube/counting.ts';
@@ -98,7 +95,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
   const namespace = config.namespace || undefined;
   const informer = <T extends KubeObject>(
     type: ResourceType,
-    extra: { labelSelector?: string; transform?: (obj: T) => T } = {},
+    extra: { labelSelector?: string } = {},
   ) =>
     manager.addInformer(
       new Informer<T>({
@@ -107,8 +104,8 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
         clock,
         logger: logger.child({ informer: type.plural }),
         ...(type.namespaced && namespace ? { namespace } : {}),
-        labelSelector: extra.labelSelector,
-        transform: extra.transform ?? dropManagedFields,
+        ...extra,
+        transform: dropManagedFields,
         onRestart: informerRestartHook(metrics, type.kind),
       }),
     );
@@ -117,7 +114,6 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
   const clusterStores = informer<StoreObject>(EsoResources.ClusterSecretStore);
   const secrets = informer<SecretObject>(Resources.Secret, {
     labelSelector: `${LABEL_MANAGED}=true`,
-    transform: keepExternalSecretManagedFields,
   });
   externalSecrets.store.addIndex(BY_STORE, esStoreKeys);
 
