@@ -1,0 +1,134 @@
+/**
+ * Pushing to and deleting from the providers (ESO `PushSecretToProviders`, `pushSecretEntry`,
+ * `DeleteSecretFromProviders`). Errors carry ESO's wording and the synced state reached so far,
+ * so the status records what is really in the providers.
+ */
+import type { PushSecret, StoreKind } from '../../api/types.ts';
+import type { SecretsClient } from '../../providers/provider.ts';
+import type { TemplateEngine } from '../../sync/index.ts';
+import { messageOf } from '../../sync/errors.ts';
+import { entriesForStore, statusRef, type PushEntry } from './entries.ts';
+import type { SourceSecret } from './source.ts';
+import { mergeSynced, type SyncedMap } from './status.ts';
+import type { ResolvedStore, StoreClients } from './stores.ts';
+
+/** A push or delete failed; `synced` is what the providers hold now, as far as we know. */
+export class ProviderStepError extends Error {
+  constructor(
+    message: string,
+    readonly synced: SyncedMap,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+async function pushEntry(
+  client: SecretsClient,
+  entry: PushEntry,
+  opts: { updatePolicy: PushSecret['spec']['updatePolicy']; storeName: string },
+): Promise<void> {
+  const key = entry.data.match.secretKey ?? '';
+  if (key !== '' && !entry.source.has(key)) throw new Error(`secret key ${key} does not exist`);
+  if (opts.updatePolicy === 'IfNotExists') {
+    let exists: boolean;
+    try {
+      exists = await client.secretExists(entry.data.match.remoteRef);
+    } catch (error) {
+      throw new Error(`could not verify if secret exists in store: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+    if (exists) return;
+  }
+  try {
+    await client.pushSecret({ data: entry.source }, entry.data);
+  } catch (error) {
+    throw new Error(
+      `could not write remote ref ${key} to target secretstore ${opts.storeName}: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+export interface PushInput {
+  ps: PushSecret;
+  sources: readonly SourceSecret[];
+  stores: readonly ResolvedStore[];
+  clients: StoreClients;
+  engine: TemplateEngine;
+}
+
+/** Pushes every source to every store; the synced map of what was pushed. */
+export async function pushToProviders(input: PushInput): Promise<SyncedMap> {
+  const synced: SyncedMap = {};
+  const old = input.ps.status?.syncedPushSecrets;
+  for (const source of input.sources) {
+    for (const { kind, store } of input.stores) {
+      const name = store.metadata.name ?? '';
+      const storeKey = `${kind}/${name}`;
+      const forStore = (synced[storeKey] ??= {});
+      try {
+        const client = await input.clients.get(kind, name);
+        const identity = { kind, name, labels: store.metadata.labels ?? {} };
+        const entries = entriesForStore(input.ps.spec, identity, source.data, input.engine);
+        for (const entry of entries) {
+          await pushEntry(client, entry, {
+            updatePolicy: input.ps.spec.updatePolicy,
+            storeName: name,
+          });
+          forStore[statusRef(entry.data)] = entry.data;
+        }
+      } catch (error) {
+        throw new ProviderStepError(
+          `set secret failed: ${messageOf(error)}`,
+          mergeSynced(synced, old),
+          { cause: error },
+        );
+      }
+    }
+  }
+  return synced;
+}
+
+function splitStoreKey(storeKey: string): { kind: StoreKind; name: string } {
+  const slash = storeKey.indexOf('/');
+  const kind =
+    storeKey.slice(0, slash) === 'ClusterSecretStore' ? 'ClusterSecretStore' : 'SecretStore';
+  return { kind, name: storeKey.slice(slash + 1) };
+}
+
+function withoutEntry(map: SyncedMap, storeKey: string, ref: string): SyncedMap {
+  const entries = Object.entries(map[storeKey] ?? {}).filter(([r]) => r !== ref);
+  return { ...map, [storeKey]: Object.fromEntries(entries) };
+}
+
+/**
+ * ESO `DeleteSecretFromProviders`: removes from the providers every entry of the current status
+ * that `next` no longer has (all of them when `next` is empty). Returns the status map to keep.
+ */
+export async function deleteDropped(
+  ps: PushSecret,
+  next: SyncedMap,
+  clients: StoreClients,
+): Promise<SyncedMap> {
+  let out = mergeSynced(next, ps.status?.syncedPushSecrets);
+  for (const [storeKey, oldEntries] of Object.entries(ps.status?.syncedPushSecrets ?? {})) {
+    const wanted = next[storeKey] ?? {};
+    const dropped = Object.entries(oldEntries).filter(([ref]) => !(ref in wanted));
+    if (dropped.length === 0) continue;
+    try {
+      const { kind, name } = splitStoreKey(storeKey);
+      const client = await clients.get(kind, name);
+      for (const [ref, data] of dropped) {
+        await client.deleteSecret(data.match.remoteRef);
+        out = withoutEntry(out, storeKey, ref);
+      }
+    } catch (error) {
+      throw new ProviderStepError(messageOf(error), out, { cause: error });
+    }
+    if (!(storeKey in next))
+      out = Object.fromEntries(Object.entries(out).filter(([k]) => k !== storeKey));
+  }
+  return out;
+}
