@@ -20,10 +20,18 @@ describe('ClusterSecretStore conditions', () => {
     assert.equal(namespaceAllowed(bySelector, 'x', { env: 'dev' }), false);
   });
 
-  it('requires every field of one condition to match', () => {
+  it('lets any field of one condition match, as ESO does', () => {
     const both = [{ namespaces: ['a'], namespaceSelector: { matchLabels: { env: 'prod' } } }];
-    assert.equal(namespaceAllowed(both, 'a', {}), false);
-    assert.equal(namespaceAllowed(both, 'a', { env: 'prod' }), true);
+    assert.equal(namespaceAllowed(both, 'a', {}), true);
+    assert.equal(namespaceAllowed(both, 'b', { env: 'prod' }), true);
+    assert.equal(namespaceAllowed(both, 'b', { env: 'dev' }), false);
+    const withRegex = [{ namespaces: ['a'], namespaceRegexes: ['team'] }];
+    assert.equal(namespaceAllowed(withRegex, 'my-team-x', {}), true, 'regexes are unanchored');
+  });
+
+  it('lets an empty condition match nothing', () => {
+    assert.equal(namespaceAllowed([{}], 'a', {}), false);
+    assert.equal(namespaceAllowed([{}, { namespaces: ['a'] }], 'a', {}), true);
   });
 
   it('evaluates matchExpressions operators', () => {

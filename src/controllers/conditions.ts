@@ -1,6 +1,6 @@
 /**
  * `spec.conditions` of a ClusterSecretStore: which namespaces may use it (ESO: any one condition
- * matching is enough; within a condition every given field must match).
+ * matching is enough, and so is any one field within a condition; eso.md §9.20).
  */
 import type { ClusterSecretStoreCondition, LabelSelector } from '../api/types.ts';
 
@@ -26,16 +26,19 @@ export function selectorMatches(selector: LabelSelector, labels: Record<string, 
   );
 }
 
+/**
+ * ESO's `shouldProcessSecret`: within one condition the fields are alternatives, so the selector,
+ * any listed name or any (unanchored) regex matching is enough; a condition naming nothing
+ * matches nothing.
+ */
 function conditionMatches(
   c: ClusterSecretStoreCondition,
   namespace: string,
   labels: Record<string, string>,
 ): boolean {
-  if (c.namespaces && !c.namespaces.includes(namespace)) return false;
-  if (c.namespaceRegexes && !c.namespaceRegexes.some((r) => new RegExp(r).test(namespace)))
-    return false;
-  if (c.namespaceSelector && !selectorMatches(c.namespaceSelector, labels)) return false;
-  return true;
+  if (c.namespaceSelector && selectorMatches(c.namespaceSelector, labels)) return true;
+  if (c.namespaces?.includes(namespace)) return true;
+  return (c.namespaceRegexes ?? []).some((r) => new RegExp(r).test(namespace));
 }
 
 /** Whether `namespace` (with its labels) may use a store with these conditions. */
