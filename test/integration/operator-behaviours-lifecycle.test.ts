@@ -1,0 +1,381 @@
+/**
+ * eso.md §9 as tables, against `ferry operator` as a real process and the real API server, with
+ * ESO's `fake` provider: behaviour over time. Items 6 (edited or deleted Secrets repaired), 7
+ * (refresh policies), 8 (force-sync), 9 (provider error keeps the Secret), 11 (creationPolicy),
+ * 12 (managed keys), 14 (immutable) and 16 (lastTransitionTime, events only on change). Items
+ * 10 and 15 (NoSecretError, deletion and the finalizer) are in operator-deletion.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { EsoResources } from '../../src/controllers/kinds.ts';
+import { Resources } from '../../src/kube/types.ts';
+import {
+  decode,
+  encode,
+  holds,
+  LABEL_CREATED_BY,
+  LABEL_MANAGED,
+  newCanary,
+  runRow,
+  startHarness,
+  waitSecret,
+  type Harness,
+  type Row,
+} from './operator-behaviours-support.ts';
+
+let h: Harness;
+const C = newCanary();
+/** How long to watch for something that must not happen; longer than the 2 s intervals. */
+const QUIET_MS = 4_500;
+
+const SYNCED = { status: 'True', reason: 'SecretSynced', message: 'secret synced' } as const;
+const item = (secretKey: string, key: string) => ({ secretKey, remoteRef: { key } });
+const valueOf = async (name: string, key = 'k') => decode((await h.secret(name))?.data?.[key]);
+
+/** An ExternalSecret reading key `k` from its own store, named like it. */
+async function simple(
+  name: string,
+  spec: Record<string, unknown> = {},
+  value = `${C}v1`,
+): Promise<void> {
+  await h.createStore(name, [{ key: 'k', value }]);
+  await h.createExternalSecret(name, {
+    secretStoreRef: { name, kind: 'SecretStore' },
+    data: [item('k', 'k')],
+    ...spec,
+  });
+}
+
+const foreignSecret = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name },
+  stringData: { foreign: 'keep' },
+});
+
+before(async () => {
+  h = await startHarness('behaviours-life', C);
+});
+
+after(async () => {
+  await h.assertNoCanary();
+  await h.stop();
+});
+
+interface RepairRow {
+  policy: 'Owner' | 'CreateOrMerge' | 'Orphan' | 'Merge';
+  /** A manual edit of the data is undone at once. */
+  repairsEdit: boolean;
+  /** A deleted Secret is created again at once (Merge: Ready says SecretMissing instead). */
+  recreates: boolean;
+}
+
+describe('§9.6 a manual edit or a deleted Secret forces a sync', { concurrency: true }, () => {
+  const rows: RepairRow[] = [
+    { policy: 'Owner', repairsEdit: true, recreates: true },
+    { policy: 'CreateOrMerge', repairsEdit: true, recreates: true },
+    { policy: 'Merge', repairsEdit: true, recreates: false },
+    { policy: 'Orphan', repairsEdit: false, recreates: false },
+  ];
+  for (const row of rows)
+    it(`${row.policy}: edit ${row.repairsEdit ? 'repaired' : 'kept'}, delete ${row.recreates ? 'recreated' : 'not recreated'}`, async () => {
+      const name = `repair-${row.policy.toLowerCase()}`;
+      if (row.policy === 'Merge') await h.client.create(Resources.Secret, foreignSecret(name));
+      await simple(name, { target: { creationPolicy: row.policy } });
+      await h.waitReady(name, SYNCED);
+      await waitSecret(h, name, { labels: { [LABEL_MANAGED]: 'true' } });
+      assert.equal(await valueOf(name), `${C}v1`);
+      await h.client.mergePatch(
+        Resources.Secret,
+        { namespace: h.ns, name },
+        { data: { k: encode('tampered') } },
+      );
+      if (row.repairsEdit)
+        await waitSecret(h, name, {
+          data: { k: `${C}v1`, ...(row.policy === 'Merge' ? { foreign: 'keep' } : {}) },
+        });
+      else await holds('the edit', async () => (await valueOf(name)) === 'tampered', QUIET_MS);
+
+      await h.client.delete(Resources.Secret, { namespace: h.ns, name });
+      if (row.recreates) await waitSecret(h, name, { data: { k: `${C}v1` } });
+      else if (row.policy === 'Merge')
+        await h.waitReady(name, {
+          status: 'True',
+          reason: 'SecretMissing',
+          message: 'secret will not be created due to CreationPolicy=Merge',
+        });
+      else await holds('the deletion', async () => (await h.secret(name)) === undefined, QUIET_MS);
+    });
+});
+
+interface RefreshRow {
+  name: string;
+  item: number;
+  refreshPolicy?: 'Periodic' | 'OnChange' | 'CreatedOnce';
+  refreshInterval: string;
+  /** A new store value arrives without touching the ExternalSecret. */
+  picksStoreChange: boolean;
+  /** Adding the force-sync annotation brings the new value. */
+  picksAnnotation: boolean;
+}
+
+describe('§9.7/§9.8 refresh policies and force-sync', { concurrency: true }, () => {
+  const rows: RefreshRow[] = [
+    {
+      name: 'periodic',
+      item: 7,
+      refreshInterval: '2s',
+      picksStoreChange: true,
+      picksAnnotation: true,
+    },
+    {
+      name: 'periodic-zero',
+      item: 7,
+      refreshInterval: '0s',
+      picksStoreChange: false,
+      picksAnnotation: false,
+    },
+    {
+      name: 'onchange',
+      item: 7,
+      refreshPolicy: 'OnChange',
+      refreshInterval: '2s',
+      picksStoreChange: false,
+      picksAnnotation: true,
+    },
+    {
+      name: 'createdonce',
+      item: 7,
+      refreshPolicy: 'CreatedOnce',
+      refreshInterval: '2s',
+      picksStoreChange: false,
+      picksAnnotation: false,
+    },
+    {
+      name: 'force-sync',
+      item: 8,
+      refreshPolicy: 'Periodic',
+      refreshInterval: '1h',
+      picksStoreChange: false,
+      picksAnnotation: true,
+    },
+  ];
+  for (const row of rows)
+    it(`§9.${String(row.item)} ${row.name} (${row.refreshInterval}): store change ${row.picksStoreChange ? 'picked up' : 'ignored'}, force-sync ${row.picksAnnotation ? 'picked up' : 'ignored'}`, async () => {
+      const name = `refresh-${row.name}`;
+      await simple(name, {
+        refreshInterval: row.refreshInterval,
+        ...(row.refreshPolicy ? { refreshPolicy: row.refreshPolicy } : {}),
+      });
+      const first = await h.waitReady(name, SYNCED);
+      await waitSecret(h, name, { data: { k: `${C}v1` } });
+      await h.setStoreData(name, [{ key: 'k', value: `${C}v2` }]);
+      if (row.picksStoreChange) await waitSecret(h, name, { data: { k: `${C}v2` } });
+      else await holds('the old value', async () => (await valueOf(name)) === `${C}v1`, QUIET_MS);
+
+      await h.client.mergePatch(
+        EsoResources.ExternalSecret,
+        { namespace: h.ns, name },
+        { metadata: { annotations: { 'external-secrets.io/force-sync': String(Date.now()) } } },
+      );
+      if (row.picksAnnotation) await waitSecret(h, name, { data: { k: `${C}v2` } });
+      else await holds('the old value', async () => (await valueOf(name)) === `${C}v1`, QUIET_MS);
+
+      const ready = await h.waitReady(name, SYNCED);
+      assert.equal(ready.lastTransitionTime, first.lastTransitionTime, '§9.16 no flip, same time');
+      const updated = (await h.events(name)).filter((e) => e.reason === 'Updated');
+      const changed = row.picksStoreChange || row.picksAnnotation;
+      assert.equal(updated.length, changed ? 1 : 0, '§9.16 Updated only on a real change');
+      if (changed) assert.equal(updated[0]?.count ?? 1, 1, 'one update, one event');
+      if (changed) assert.equal(updated[0]?.message, 'secret updated');
+    });
+});
+
+describe('§9.9 a provider error keeps the last good Secret', () => {
+  it('Ready=False SecretSyncedError, UpdateFailed event, Secret untouched, then recovery', async () => {
+    const name = 'provider-error';
+    await h.createStore(name, [{ key: 'm', value: `{"k":"${C}v1"}` }]);
+    await h.createExternalSecret(name, {
+      refreshInterval: '2s',
+      secretStoreRef: { name, kind: 'SecretStore' },
+      dataFrom: [{ extract: { key: 'm' } }],
+    });
+    const good = await h.waitReady(name, SYNCED);
+    const before = await waitSecret(h, name, { data: { k: `${C}v1` } });
+    await h.setStoreData(name, [{ key: 'm', value: `not json ${C}` }]);
+    const bad = await h.waitReady(name, {
+      status: 'False',
+      reason: 'SecretSyncedError',
+      message: 'could not get secret data from provider',
+    });
+    assert.notEqual(bad.lastTransitionTime, undefined);
+    const event = await h.waitEvent(name, 'UpdateFailed');
+    assert.equal(event.type, 'Warning');
+    assert.match(event.message ?? '', /unable to unmarshal secret/);
+    const kept = await h.secret(name);
+    assert.deepEqual(kept?.data, before.data);
+    assert.equal(kept?.metadata.resourceVersion, before.metadata.resourceVersion);
+
+    await h.setStoreData(name, [{ key: 'm', value: `{"k":"${C}v2"}` }]);
+    const again = await h.waitReady(name, SYNCED);
+    await waitSecret(h, name, { data: { k: `${C}v2` } });
+    assert.ok(good.lastTransitionTime && again.lastTransitionTime);
+  });
+});
+
+const CREATION_ROWS: Row[] = [
+  {
+    name: 'owner-adopts',
+    item: 11,
+    title: 'Owner adopts an unowned Secret, replacing its data',
+    store: [{ key: 'k', value: `${C}k` }],
+    before: [foreignSecret('owner-adopts')],
+    spec: { data: [item('k', 'k')] },
+    secret: { data: { k: `${C}k` }, owned: true, labels: { [LABEL_MANAGED]: 'true' } },
+    ready: SYNCED,
+    events: ['Updated'],
+  },
+  {
+    name: 'orphan',
+    item: 11,
+    title: 'Orphan creates the Secret without an ownerReference or created-by label',
+    store: [{ key: 'k', value: `${C}k` }],
+    spec: { target: { creationPolicy: 'Orphan' }, data: [item('k', 'k')] },
+    secret: { data: { k: `${C}k` }, owned: false, labels: { [LABEL_CREATED_BY]: null } },
+    ready: SYNCED,
+    events: ['Created'],
+  },
+  {
+    name: 'merge-missing',
+    item: 11,
+    title: 'Merge with no Secret: Ready=True SecretMissing, nothing created',
+    store: [{ key: 'k', value: `${C}k` }],
+    spec: { target: { creationPolicy: 'Merge' }, data: [item('k', 'k')] },
+    secret: null,
+    ready: {
+      status: 'True',
+      reason: 'SecretMissing',
+      message: 'secret will not be created due to CreationPolicy=Merge',
+    },
+  },
+  {
+    name: 'merge-existing',
+    item: 11,
+    title: 'Merge updates an existing Secret and keeps its other keys',
+    store: [{ key: 'k', value: `${C}k` }],
+    before: [foreignSecret('merge-existing')],
+    spec: { target: { creationPolicy: 'Merge' }, data: [item('k', 'k')] },
+    secret: { data: { k: `${C}k`, foreign: 'keep' }, owned: false },
+    ready: SYNCED,
+  },
+  {
+    name: 'createormerge-missing',
+    item: 11,
+    title: 'CreateOrMerge creates a missing Secret without an ownerReference',
+    store: [{ key: 'k', value: `${C}k` }],
+    spec: { target: { creationPolicy: 'CreateOrMerge' }, data: [item('k', 'k')] },
+    secret: { data: { k: `${C}k` }, owned: false, labels: { [LABEL_CREATED_BY]: null } },
+    ready: SYNCED,
+  },
+  {
+    name: 'createormerge-existing',
+    item: 11,
+    title: 'CreateOrMerge merges into an existing Secret',
+    store: [{ key: 'k', value: `${C}k` }],
+    before: [foreignSecret('createormerge-existing')],
+    spec: { target: { creationPolicy: 'CreateOrMerge' }, data: [item('k', 'k')] },
+    secret: { data: { k: `${C}k`, foreign: 'keep' }, owned: false },
+    ready: SYNCED,
+  },
+  {
+    name: 'none',
+    item: 11,
+    title: 'None writes nothing and reports SecretSynced',
+    store: [{ key: 'k', value: `${C}k` }],
+    spec: { target: { creationPolicy: 'None' }, data: [item('k', 'k')] },
+    secret: null,
+    ready: SYNCED,
+  },
+];
+
+describe('§9.11 creationPolicy', { concurrency: true }, () => {
+  for (const row of CREATION_ROWS) it(`§9.${String(row.item)} ${row.title}`, () => runRow(h, row));
+
+  it('§9.11 Owner fails without requeue when another ExternalSecret owns the target', async () => {
+    await simple('owner-first', { target: { name: 'shared' } });
+    await waitSecret(h, 'shared', { data: { k: `${C}v1` }, owned: true }, { owner: 'owner-first' });
+    await simple('owner-second', { target: { name: 'shared' } }, `${C}other`);
+    await h.waitReady('owner-second', {
+      status: 'False',
+      reason: 'SecretSyncedError',
+      message: 'target is owned by another ExternalSecret',
+    });
+    await h.waitEvent('owner-second', 'UpdateFailed');
+    await waitSecret(h, 'shared', { data: { k: `${C}v1` }, owned: true }, { owner: 'owner-first' });
+  });
+});
+
+describe('§9.12 keys the ExternalSecret managed are removed', { concurrency: true }, () => {
+  it('Merge: a key dropped from the spec leaves the Secret, foreign keys stay', async () => {
+    const name = 'managed-merge';
+    await h.client.create(Resources.Secret, foreignSecret(name));
+    await h.createStore(name, [
+      { key: 'a', value: `${C}a` },
+      { key: 'b', value: `${C}b` },
+    ]);
+    await h.createExternalSecret(name, {
+      secretStoreRef: { name, kind: 'SecretStore' },
+      target: { creationPolicy: 'Merge' },
+      data: [item('a', 'a'), item('b', 'b')],
+    });
+    await waitSecret(h, name, { data: { foreign: 'keep', a: `${C}a`, b: `${C}b` } });
+    await h.client.mergePatch(
+      EsoResources.ExternalSecret,
+      { namespace: h.ns, name },
+      { spec: { data: [item('a', 'a')] } },
+    );
+    await waitSecret(h, name, { data: { foreign: 'keep', a: `${C}a` } });
+  });
+
+  it('Owner: labels and annotations dropped from the ExternalSecret leave the Secret', async () => {
+    const name = 'managed-meta';
+    await h.createStore(name, [{ key: 'k', value: `${C}k` }]);
+    await h.createExternalSecret(
+      name,
+      { secretStoreRef: { name, kind: 'SecretStore' }, data: [item('k', 'k')] },
+      { labels: { l1: 'one', l2: 'two' }, annotations: { 'example.com/a': 'x' } },
+    );
+    await waitSecret(h, name, {
+      labels: { l1: 'one', l2: 'two' },
+      annotations: { 'example.com/a': 'x' },
+    });
+    await h.client.mergePatch(
+      EsoResources.ExternalSecret,
+      { namespace: h.ns, name },
+      { metadata: { labels: { l2: null }, annotations: { 'example.com/a': null } } },
+    );
+    await waitSecret(h, name, {
+      labels: { l1: 'one', l2: null, [LABEL_MANAGED]: 'true' },
+      annotations: { 'example.com/a': null },
+    });
+  });
+});
+
+describe('§9.14 immutable targets', () => {
+  it('sets immutable, refuses data changes without touching the Secret, recreates it', async () => {
+    const name = 'immutable';
+    await simple(name, { refreshInterval: '2s', target: { immutable: true } });
+    await h.waitReady(name, SYNCED);
+    const first = await waitSecret(h, name, { data: { k: `${C}v1` }, immutable: true });
+    await h.setStoreData(name, [{ key: 'k', value: `${C}v2` }]);
+    await h.waitReady(name, {
+      status: 'False',
+      reason: 'SecretSyncedError',
+      message: 'could not update secret, target is immutable',
+    });
+    assert.deepEqual((await h.secret(name))?.data, first.data);
+    await h.client.delete(Resources.Secret, { namespace: h.ns, name });
+    await waitSecret(h, name, { data: { k: `${C}v2` }, immutable: true });
+    await h.waitReady(name, SYNCED);
+  });
+});
