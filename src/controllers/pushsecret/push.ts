@@ -3,7 +3,7 @@
  * `DeleteSecretFromProviders`). Errors carry ESO's wording and the synced state reached so far,
  * so the status records what is really in the providers.
  */
-import type { PushSecret, StoreKind } from '../../api/types.ts';
+import type { PushSecret, PushSecretData, StoreKind } from '../../api/types.ts';
 import type { SecretsClient } from '../../providers/provider.ts';
 import type { TemplateEngine } from '../../sync/index.ts';
 import { messageOf } from '../../sync/errors.ts';
@@ -59,30 +59,35 @@ export interface PushInput {
   engine: TemplateEngine;
 }
 
+/** Pushes one source to one store; fills `synced` entry by entry as pushes succeed. */
+async function pushToStore(
+  input: PushInput,
+  source: SourceSecret,
+  target: ResolvedStore,
+  synced: Record<string, PushSecretData>,
+): Promise<void> {
+  const name = target.store.metadata.name ?? '';
+  const client = await input.clients.get(target.kind, name);
+  const identity = { kind: target.kind, name, labels: target.store.metadata.labels ?? {} };
+  const entries = entriesForStore(input.ps.spec, identity, source.data, input.engine);
+  for (const entry of entries) {
+    await pushEntry(client, entry, { updatePolicy: input.ps.spec.updatePolicy, storeName: name });
+    synced[statusRef(entry.data)] = entry.data;
+  }
+}
+
 /** Pushes every source to every store; the synced map of what was pushed. */
 export async function pushToProviders(input: PushInput): Promise<SyncedMap> {
   const synced: SyncedMap = {};
-  const old = input.ps.status?.syncedPushSecrets;
   for (const source of input.sources) {
-    for (const { kind, store } of input.stores) {
-      const name = store.metadata.name ?? '';
-      const storeKey = `${kind}/${name}`;
-      const forStore = (synced[storeKey] ??= {});
+    for (const target of input.stores) {
+      const storeKey = `${target.kind}/${target.store.metadata.name ?? ''}`;
       try {
-        const client = await input.clients.get(kind, name);
-        const identity = { kind, name, labels: store.metadata.labels ?? {} };
-        const entries = entriesForStore(input.ps.spec, identity, source.data, input.engine);
-        for (const entry of entries) {
-          await pushEntry(client, entry, {
-            updatePolicy: input.ps.spec.updatePolicy,
-            storeName: name,
-          });
-          forStore[statusRef(entry.data)] = entry.data;
-        }
+        await pushToStore(input, source, target, (synced[storeKey] ??= {}));
       } catch (error) {
         throw new ProviderStepError(
           `set secret failed: ${messageOf(error)}`,
-          mergeSynced(synced, old),
+          mergeSynced(synced, input.ps.status?.syncedPushSecrets),
           { cause: error },
         );
       }

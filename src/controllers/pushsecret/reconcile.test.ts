@@ -169,14 +169,15 @@ describe('PushSecretReconciler', () => {
     assert.equal(result?.requeueAfter, 60_000);
     assert.equal(h.remote.get('app/db'), CANARY);
     const ps = h.current();
-    assert.deepEqual(ps?.metadata.finalizers, [PUSH_SECRET_FINALIZER]);
-    assert.deepEqual(Object.keys(ps?.status?.syncedPushSecrets?.['SecretStore/store'] ?? {}), [
+    assert.ok(ps?.status);
+    assert.deepEqual(ps.metadata.finalizers, [PUSH_SECRET_FINALIZER]);
+    assert.deepEqual(Object.keys(ps.status.syncedPushSecrets?.['SecretStore/store'] ?? {}), [
       'app/db',
     ]);
     assert.equal(h.ready()?.status, 'True');
     assert.equal(h.ready()?.reason, 'Synced');
     assert.equal(h.ready()?.message, 'PushSecret synced successfully');
-    assert.match(ps?.status?.syncedResourceVersion ?? '', /^1-/);
+    assert.match(ps.status.syncedResourceVersion ?? '', /^1-/);
     assert.deepEqual(h.events, ['Normal/Synced: PushSecret synced successfully']);
     noCanary(h);
   });

@@ -356,13 +356,14 @@ export class PushSecretReconciler {
       { subresource: 'status' },
     );
     this.refreshed.delete(key);
-    const ready = next.conditions?.find((c) => c.type === 'Ready');
-    if (ready?.reason && ready.message)
-      await this.deps.recorder.event(
-        ps,
-        ready.reason === PushReason.Errored ? 'Warning' : 'Normal',
-        ready.reason,
-        ready.message,
-      );
+    await this.announce(ps, next);
+  }
+
+  /** The event of a status change: ESO's reason and message of the Ready condition. */
+  private async announce(ps: PushSecretObject, status: PushSecretStatus): Promise<void> {
+    const ready = status.conditions?.find((c) => c.type === 'Ready');
+    if (!ready?.reason || !ready.message) return;
+    const type = ready.reason === PushReason.Errored ? 'Warning' : 'Normal';
+    await this.deps.recorder.event(ps, type, ready.reason, ready.message);
   }
 }

@@ -32,26 +32,34 @@ const PLURAL: Record<StoreKind, string> = {
   ClusterSecretStore: 'clustersecretstores',
 };
 
+function namedStore(
+  kind: StoreKind,
+  namespace: string,
+  name: string | undefined,
+  catalog: StoreCatalog,
+): AnySecretStore {
+  if (!name) throw new StoreLookupError('refStore Name must be provided');
+  const store = catalog.get(kind, namespace, name);
+  if (!store)
+    throw new StoreLookupError(
+      `could not get ${kind} "${name}", ${PLURAL[kind]}.external-secrets.io "${name}" not found`,
+    );
+  return store;
+}
+
 /** Every store `spec.secretStoreRefs` names or selects, once each, in spec order. */
 export function resolveStores(ps: PushSecret, catalog: StoreCatalog): ResolvedStore[] {
   const namespace = ps.metadata.namespace ?? 'default';
   const out = new Map<string, ResolvedStore>();
   for (const ref of ps.spec.secretStoreRefs) {
     const kind: StoreKind = ref.kind ?? 'SecretStore';
-    if (ref.labelSelector) {
-      const selector = ref.labelSelector;
-      for (const store of catalog.list(kind, namespace))
-        if (selectorMatches(selector, store.metadata.labels ?? {}))
-          out.set(`${kind}/${store.metadata.name ?? ''}`, { kind, store });
-      continue;
-    }
-    if (!ref.name) throw new StoreLookupError('refStore Name must be provided');
-    const store = catalog.get(kind, namespace, ref.name);
-    if (!store)
-      throw new StoreLookupError(
-        `could not get ${kind} "${ref.name}", ${PLURAL[kind]}.external-secrets.io "${ref.name}" not found`,
-      );
-    out.set(`${kind}/${ref.name}`, { kind, store });
+    const selector = ref.labelSelector;
+    const stores = selector
+      ? catalog
+          .list(kind, namespace)
+          .filter((s) => selectorMatches(selector, s.metadata.labels ?? {}))
+      : [namedStore(kind, namespace, ref.name, catalog)];
+    for (const store of stores) out.set(`${kind}/${store.metadata.name ?? ''}`, { kind, store });
   }
   return [...out.values()];
 }
