@@ -35,6 +35,7 @@ function harness(result: ValidationResult | Error | 'bad-spec', status?: StoreOb
   };
   const patches: unknown[] = [];
   const events: string[] = [];
+  const messages: string[] = [];
   const reconciler = new SecretStoreReconciler({
     kind: 'SecretStore',
     client: {
@@ -47,8 +48,9 @@ function harness(result: ValidationResult | Error | 'bad-spec', status?: StoreOb
     registry: new ProviderRegistry().register(provider(result)),
     kube: {} as never,
     recorder: {
-      event: (_o: unknown, type: string, reason: string) => {
+      event: (_o: unknown, type: string, reason: string, message: string) => {
         events.push(`${type}/${reason}`);
+        messages.push(message);
         return Promise.resolve();
       },
     } as unknown as EventRecorder,
@@ -57,18 +59,21 @@ function harness(result: ValidationResult | Error | 'bad-spec', status?: StoreOb
     fetch: globalThis.fetch,
     requeueIntervalMs: 300_000,
   });
-  return { reconciler, patches, events };
+  return { reconciler, patches, events, messages };
 }
 
 const readyOf = (patch: unknown) =>
   (patch as { status: { conditions: { reason: string; status: string }[] } }).status.conditions[0];
 
+const messageOf = (patch: unknown) =>
+  (patch as { status: { conditions: { message: string }[] } }).status.conditions[0]?.message;
+
 describe('SecretStoreReconciler', () => {
   for (const [result, status, reason] of [
     ['Ready', 'True', 'Valid'],
     ['Unknown', 'True', 'ValidationUnknown'],
-    ['Error', 'False', 'ValidationFailed'],
-    [new Error('connection refused'), 'False', 'ValidationFailed'],
+    ['Error', 'False', 'InvalidProviderConfig'],
+    [new Error('connection refused'), 'False', 'InvalidProviderConfig'],
     ['bad-spec', 'False', 'InvalidStoreConfiguration'],
   ] as const) {
     it(`sets Ready=${status} (${reason}) for ${String(result)}`, async () => {
@@ -82,6 +87,16 @@ describe('SecretStoreReconciler', () => {
       assert.deepEqual(h.events, [`${status === 'True' ? 'Normal' : 'Warning'}/${reason}`]);
     });
   }
+
+  it('uses ESO fixed condition messages and puts the cause into the event only', async () => {
+    const failed = harness(new Error('connection refused'));
+    await failed.reconciler.reconcile({ namespace: 'n', name: 's' });
+    assert.equal(messageOf(failed.patches[0]), 'unable to validate store');
+    assert.deepEqual(failed.messages, ['connection refused']);
+    const unknown = harness('Unknown');
+    await unknown.reconciler.reconcile({ namespace: 'n', name: 's' });
+    assert.equal(messageOf(unknown.patches[0]), 'could not determine validation status');
+  });
 
   it('writes nothing when the condition is unchanged', async () => {
     const h = harness('Ready', {

@@ -1,7 +1,8 @@
 /**
  * The SecretStore / ClusterSecretStore controller: validates the store and sets its Ready
- * condition (ESO reasons: Valid, ValidationUnknown, InvalidStoreConfiguration,
- * InvalidProviderConfig, ValidationFailed), re-validating every `--store-requeue-interval`.
+ * condition with ESO's reasons and fixed messages (eso.md §2.7: Valid, ValidationUnknown,
+ * InvalidStoreConfiguration, InvalidProviderConfig; the cause goes into the Warning event only),
+ * re-validating every `--store-requeue-interval`.
  * The status is written only when the condition changed.
  */
 import type { AnySecretStore, Condition, StoreKind } from '../../api/types.ts';
@@ -44,7 +45,10 @@ export const StoreReason = {
 interface Verdict {
   ready: boolean;
   reason: string;
+  /** The condition message: ESO's fixed text. */
   message: string;
+  /** The cause, for the event only (ESO records the error text as a Warning event). */
+  detail?: string;
 }
 
 const firstLine = (e: unknown): string =>
@@ -70,7 +74,7 @@ export class SecretStoreReconciler {
         store,
         verdict.ready ? 'Normal' : 'Warning',
         verdict.reason,
-        verdict.message,
+        verdict.detail ?? verdict.message,
       );
       this.deps.onReadyChanged?.(store);
     }
@@ -99,7 +103,8 @@ export class SecretStoreReconciler {
       return {
         ready: false,
         reason: StoreReason.InvalidProviderConfig,
-        message: `unable to create client: ${firstLine(e)}`,
+        message: 'unable to create client',
+        detail: firstLine(e),
       };
     }
     try {
@@ -110,18 +115,19 @@ export class SecretStoreReconciler {
         return {
           ready: true,
           reason: StoreReason.ValidationUnknown,
-          message: 'could not validate the store provider configuration',
+          message: 'could not determine validation status',
         };
       return {
         ready: false,
-        reason: StoreReason.ValidationFailed,
+        reason: StoreReason.InvalidProviderConfig,
         message: 'unable to validate store',
       };
     } catch (e) {
       return {
         ready: false,
-        reason: StoreReason.ValidationFailed,
-        message: `unable to validate store: ${firstLine(e)}`,
+        reason: StoreReason.InvalidProviderConfig,
+        message: 'unable to validate store',
+        detail: firstLine(e),
       };
     } finally {
       await client.close().catch(() => undefined);
