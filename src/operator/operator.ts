@@ -12,8 +12,12 @@ import {
   ExternalSecretReconciler,
   type ExternalSecretObject,
 } from '../controllers/externalsecret/reconcile.ts';
-import type { SecretObject } from '../controllers/externalsecret/target.ts';
+import {
+  keepExternalSecretManagedFields,
+  type SecretObject,
+} from '../controllers/externalsecret/target.ts';
 import { EsoResources } from '../controllers/kinds.ts';
+import { addClusterExternalSecretController } from './clusterexternalsecret.ts';
 import { SecretStoreReconciler, type StoreObject } from '../controllers/secretstore/reconcile.ts';
 import { CountingKubeClient } from '../kube/counting.ts';
 import { EventRecorder } from '../kube/events.ts';
@@ -95,7 +99,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
   const namespace = config.namespace || undefined;
   const informer = <T extends KubeObject>(
     type: ResourceType,
-    extra: { labelSelector?: string } = {},
+    extra: { labelSelector?: string; transform?: (obj: T) => T } = {},
   ) =>
     manager.addInformer(
       new Informer<T>({
@@ -104,8 +108,8 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
         clock,
         logger: logger.child({ informer: type.plural }),
         ...(type.namespaced && namespace ? { namespace } : {}),
-        ...extra,
-        transform: dropManagedFields,
+        labelSelector: extra.labelSelector,
+        transform: extra.transform ?? dropManagedFields,
         onRestart: informerRestartHook(metrics, type.kind),
       }),
     );
@@ -114,6 +118,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
   const clusterStores = informer<StoreObject>(EsoResources.ClusterSecretStore);
   const secrets = informer<SecretObject>(Resources.Secret, {
     labelSelector: `${LABEL_MANAGED}=true`,
+    transform: keepExternalSecretManagedFields,
   });
   externalSecrets.store.addIndex(BY_STORE, esStoreKeys);
 
@@ -191,6 +196,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
     });
     controller.watch(s.informer, { predicate: specOrMetadataChanged });
   }
+  addClusterExternalSecretController(runtime, { client, externalSecrets, clusterStores });
   return {
     runtime,
     start: () => runtime.start(),

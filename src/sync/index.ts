@@ -26,6 +26,7 @@ export {
 export { dataHash, createdByHash, syncedResourceVersion, fieldManagerFor } from './hash.ts';
 export { setReadyCondition, markDone, markFailed, Reason, Message } from './status.ts';
 export type { SyncEvent } from './events.ts';
+export { EventText } from './events.ts';
 export { fromKubeSecret, toKubeSecret } from './target-secret.ts';
 export type { TargetSecret, KubeSecret } from './target-secret.ts';
 export { renderTemplate, templateSourceNames } from './template/apply.ts';

@@ -220,6 +220,23 @@ describe('syncExternalSecret: deletionPolicy on empty data (eso.md §2.1 step 7,
     );
     assert.deepEqual(r.requeue, { kind: 'none' });
   });
+  it('Retain makes a missing remote secret an error that keeps the Secret', async () => {
+    const r = await sync(MISSING, secret({ x: '1' }));
+    assert.equal(r.action.kind, 'none');
+    assert.deepEqual(ready(r), {
+      status: 'False',
+      reason: 'SecretSyncedError',
+      message: 'could not get secret data from provider',
+    });
+    assert.deepEqual(r.requeue, { kind: 'backoff' });
+    assert.ok(!r.events.some((e) => e.reason === 'MissingProviderSecret'));
+  });
+  it('Delete with no Secret left reports SecretDeleted and writes nothing', async () => {
+    const r = await sync({ ...MISSING, target: { deletionPolicy: 'Delete' } });
+    assert.equal(r.action.kind, 'none');
+    assert.equal(ready(r).reason, 'SecretDeleted');
+    assert.deepEqual(r.onSuccess, []);
+  });
   it('Retain keeps the Secret when the provider returned nothing', async () => {
     const r = await sync(
       { dataFrom: [{ find: { name: { regexp: '^nothing' } } }] },

@@ -1,10 +1,16 @@
 /**
  * An in-memory KubeClient for unit tests of code that reads and writes a few objects (leases,
  * events, controllers' objects): resourceVersion checks on update, NotFound/Conflict as
- * KubeApiErrors, JSON merge patches, list by namespace and equality label selectors, deletion
- * that waits for finalizers, and a switch to make every call fail (an unreachable API server).
+ * KubeApiErrors, JSON merge patches (a resourceVersion in the patch is a precondition), list by
+ * namespace and equality label selectors, deletion that waits for finalizers (and checks a UID
+ * precondition), and a switch to make every call fail (an unreachable API server).
  */
-import type { KubeClient, ListOptions, PatchOptions } from '../../src/kube/client.ts';
+import type {
+  DeleteOptions,
+  KubeClient,
+  ListOptions,
+  PatchOptions,
+} from '../../src/kube/client.ts';
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.ts';
 import {
   objectKey,
@@ -46,7 +52,8 @@ export class MemoryKube {
         patch: unknown,
         options?: PatchOptions,
       ) => this.mergePatch<T>(type, ref, patch, options),
-      delete: async (type: ResourceType, ref: ObjectRef) => this.delete(type, ref),
+      delete: async (type: ResourceType, ref: ObjectRef, options?: DeleteOptions) =>
+        this.delete(type, ref, options),
       createToken: unsupported,
     };
   }
@@ -120,6 +127,10 @@ export class MemoryKube {
     this.writes.push(`patch ${key}${options.subresource ? `/${options.subresource}` : ''}`);
     const current = this.objects.get(key);
     if (!current) throw new KubeApiError(404, `PATCH ${key}`, { reason: 'NotFound' });
+    const precondition = (patch as { metadata?: { resourceVersion?: string } } | null)?.metadata
+      ?.resourceVersion;
+    if (precondition !== undefined && precondition !== current.metadata.resourceVersion)
+      throw new KubeApiError(409, `PATCH ${key}`, { reason: 'Conflict' });
     const merged = mergeJson(current, patch) as KubeObject;
     merged.metadata = { ...merged.metadata, resourceVersion: String(this.rv++) };
     this.settle(key, merged);
@@ -127,12 +138,19 @@ export class MemoryKube {
   }
 
   /** Like the API server: an object with finalizers is only marked; it goes when they are gone. */
-  private delete(type: ResourceType, ref: ObjectRef): Promise<boolean> {
+  private delete(
+    type: ResourceType,
+    ref: ObjectRef,
+    options: DeleteOptions = {},
+  ): Promise<boolean> {
     this.check();
     const key = this.key(type, ref);
     this.writes.push(`delete ${key}`);
     const current = this.objects.get(key);
     if (!current) return Promise.resolve(false);
+    const uid = options.preconditions?.uid;
+    if (uid !== undefined && uid !== current.metadata.uid)
+      throw new KubeApiError(409, `DELETE ${key}`, { reason: 'Conflict' });
     if ((current.metadata.finalizers ?? []).length === 0) this.objects.delete(key);
     else
       current.metadata = {

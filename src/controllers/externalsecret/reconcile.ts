@@ -19,6 +19,7 @@ import {
 } from '../../telemetry/metrics.ts';
 import {
   Coalescer,
+  EventText,
   runSync,
   syncWriteFailed,
   templateSourceNames,
@@ -31,6 +32,11 @@ import {
 import { namespaceAllowed, needsNamespaceLabels } from '../conditions.ts';
 import { EsoResources } from '../kinds.ts';
 import { isOurs } from '../secretstore/reconcile.ts';
+import {
+  deleteControlledTarget,
+  ensureCleanupFinalizer,
+  releaseCleanupFinalizer,
+} from './deletion.ts';
 import { applyAction, readTarget, type SecretCache, type SecretObject } from './target.ts';
 
 export type ExternalSecretObject = ExternalSecret & KubeObject;
@@ -70,11 +76,13 @@ export class ExternalSecretReconciler {
   async reconcile(request: ReconcileRequest): Promise<ReconcileResult> {
     const cached = this.deps.externalSecrets.getByRef(request);
     const key = objectKey(request);
-    if (!cached || cached.metadata.deletionTimestamp) {
+    if (!cached) {
       this.forget(key, request);
       return undefined;
     }
     if (this.unmanagedStore(cached)) return undefined;
+    if (cached.metadata.deletionTimestamp) return this.finalize(key, request, cached);
+    await ensureCleanupFinalizer(this.deps.client, cached);
     const started = this.deps.clock.now();
     const es = this.withRememberedRefresh(key, cached);
     const namespace = es.metadata.namespace ?? 'default';
@@ -104,6 +112,26 @@ export class ExternalSecretReconciler {
     });
   }
 
+  /**
+   * An ExternalSecret being deleted: ESO's cleanup (deletion.ts), which runs whether or not our
+   * finalizer is still there, then the finalizer goes and so does what we kept about it.
+   */
+  private async finalize(
+    key: string,
+    request: ReconcileRequest,
+    es: ExternalSecretObject,
+  ): Promise<ReconcileResult> {
+    const deleted = await deleteControlledTarget(this.deps.client, es);
+    if (deleted)
+      this.deps.logger.debug(
+        { secret: deleted.name, namespace: deleted.namespace },
+        'deleted the target Secret of a deleted ExternalSecret (deletionPolicy=Delete)',
+      );
+    await releaseCleanupFinalizer(this.deps.client, es);
+    this.forget(key, request);
+    return undefined;
+  }
+
   /** Drops what is kept about a deleted ExternalSecret (remembered refresh, metric series). */
   private forget(key: string, request: ReconcileRequest): void {
     this.refreshed.delete(key);
@@ -119,7 +147,9 @@ export class ExternalSecretReconciler {
   ): Promise<ReconcileResult> {
     const ref = { namespace: es.metadata.namespace ?? 'default', name: es.metadata.name ?? '' };
     await this.record(es, result.events);
-    const failure = await applyAction(this.deps.client, ref, result);
+    const failure = await applyAction(this.deps.client, ref, result, () =>
+      this.deps.recorder.event(es, 'Normal', 'Deleted', EventText.deletedOrphaned),
+    );
     let final = result;
     if (failure) {
       final = syncWriteFailed(input, failure);

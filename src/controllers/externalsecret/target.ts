@@ -39,18 +39,28 @@ function wire(secret: TargetSecret, namespace: string): SecretObject {
   return obj;
 }
 
+/** Called for each earlier target deleted as orphaned (ESO records an event per Secret). */
+export type OrphanDeleted = (name: string) => Promise<void>;
+
+/**
+ * Owner targets left behind by an earlier `target.name` (created-by label, another name). One
+ * already gone, e.g. garbage-collected meanwhile, still counts as deleted, as in ESO.
+ */
 async function deleteOrphans(
   client: KubeClient,
   namespace: string,
   orphans: NonNullable<SyncResult['deleteOrphans']>,
+  onDeleted: OrphanDeleted,
 ): Promise<void> {
   const { items } = await client.list<SecretObject>(Resources.Secret, {
     namespace,
     labelSelector: `${LABEL_CREATED_BY}=${orphans.createdBy}`,
   });
   for (const s of items) {
-    if (s.metadata.name && s.metadata.name !== orphans.keep)
-      await client.delete(Resources.Secret, { namespace, name: s.metadata.name });
+    const name = s.metadata.name;
+    if (!name || name === orphans.keep) continue;
+    await client.delete(Resources.Secret, { namespace, name });
+    await onDeleted(name);
   }
 }
 
@@ -59,11 +69,13 @@ export async function applyAction(
   client: KubeClient,
   es: { namespace: string; name: string },
   result: SyncResult,
+  onOrphanDeleted: OrphanDeleted = () => Promise.resolve(),
 ): Promise<WriteFailure | undefined> {
   const options = { fieldManager: fieldManagerFor(es.name) };
   let stage: WriteFailure['stage'] = 'orphans';
   try {
-    if (result.deleteOrphans) await deleteOrphans(client, es.namespace, result.deleteOrphans);
+    if (result.deleteOrphans)
+      await deleteOrphans(client, es.namespace, result.deleteOrphans, onOrphanDeleted);
     const action = result.action;
     stage = action.kind === 'delete' ? 'delete' : 'write';
     if (action.kind === 'create')
@@ -76,4 +88,22 @@ export async function applyAction(
   } catch (error) {
     return { stage, conflict: isConflict(error), error };
   }
+}
+
+const ESO_FIELD_MANAGER_PREFIX = 'externalsecrets.external-secrets.io/';
+
+/**
+ * Trims a cached Secret's managedFields to the entries of ESO's per-ExternalSecret field
+ * managers: they say which keys, labels and annotations an ExternalSecret wrote before, which
+ * Merge and CreateOrMerge must strip (§9.12) while keeping everyone else's. The rest is dropped
+ * to keep the cache small.
+ */
+export function keepExternalSecretManagedFields<T extends KubeObject>(obj: T): T {
+  const entries = obj.metadata.managedFields?.filter((e) => {
+    const manager = typeof e === 'object' && e !== null ? (e as { manager?: unknown }).manager : '';
+    return typeof manager === 'string' && manager.startsWith(ESO_FIELD_MANAGER_PREFIX);
+  });
+  if (entries?.length) obj.metadata.managedFields = entries;
+  else delete obj.metadata.managedFields;
+  return obj;
 }
