@@ -33,6 +33,11 @@ export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
 export interface TransportOptions {
   /** Abort a request that has not completed after this long. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Reuse one keep-alive connection (default). Short-lived clients (a provider's connection to
+   * another cluster, made per reconcile) pass `false` so no idle socket outlives them.
+   */
+  keepAlive?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -73,7 +78,7 @@ export function clientNodeTransport(kc: KubeConfig, options: TransportOptions = 
       context.setBody(JSON.stringify(request.body));
     }
     await kc.applySecurityAuthentication(context);
-    reuseAgent(context);
+    if (options.keepAlive !== false) reuseAgent(context);
     context.setSignal(AbortSignal.timeout(timeoutMs));
     const response = await library.send(context).toPromise();
     return { status: response.httpStatusCode, body: await response.body.text() };

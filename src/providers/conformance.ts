@@ -1,7 +1,8 @@
 /**
  * The one provider contract (STYLE.md, Hono-style): every provider runs this suite against its
  * real server or emulator. `setup` returns a store whose secrets `seed` can create; keys are
- * unique per run, so suites can share a server.
+ * unique per run, so suites can share a server. Keys use only `[a-z0-9-]`, which every backend
+ * accepts as a name (Kubernetes Secret names are DNS subdomains).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +23,11 @@ export interface ContractOptions {
   setup(): Promise<ContractFixture>;
   /** Providers without PushSecret skip the write tests. */
   push?: boolean;
+  /**
+   * Providers that push one source key only into a named remote property (ESO's kubernetes
+   * provider) name it; the pushed JSON is then read back as `<pushProperty>.k`.
+   */
+  pushProperty?: string;
 }
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -30,13 +36,13 @@ const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 export function runProviderContract(name: string, options: ContractOptions): void {
   describe(`provider contract: ${name}`, () => {
     let fx: ContractFixture;
-    const prefix = `contract_${randomBytes(4).toString('hex')}`;
+    const prefix = `contract-${randomBytes(4).toString('hex')}`;
     const value = '{"password":"pw-1","user":"u"}';
 
     before(async () => {
       fx = await options.setup();
-      await fx.seed(`${prefix}_a`, value);
-      await fx.seed(`${prefix}_b`, '{"password":"pw-2","user":"v"}');
+      await fx.seed(`${prefix}-a`, value);
+      await fx.seed(`${prefix}-b`, '{"password":"pw-2","user":"v"}');
     });
     after(async () => {
       await fx.cleanup?.();
@@ -48,22 +54,22 @@ export function runProviderContract(name: string, options: ContractOptions): voi
     });
 
     it('getSecret returns the whole value', async () => {
-      assert.equal(text(await (await client()).getSecret({ key: `${prefix}_a` })), value);
+      assert.equal(text(await (await client()).getSecret({ key: `${prefix}-a` })), value);
     });
 
     it('getSecret returns a property of a JSON value', async () => {
       assert.equal(
-        text(await (await client()).getSecret({ key: `${prefix}_a`, property: 'user' })),
+        text(await (await client()).getSecret({ key: `${prefix}-a`, property: 'user' })),
         'u',
       );
     });
 
     it('a missing secret is NoSecretError', async () => {
-      await assert.rejects((await client()).getSecret({ key: `${prefix}_missing` }), NoSecretError);
+      await assert.rejects((await client()).getSecret({ key: `${prefix}-missing` }), NoSecretError);
     });
 
     it('getSecretMap returns the top-level members', async () => {
-      const m = await (await client()).getSecretMap({ key: `${prefix}_b` });
+      const m = await (await client()).getSecretMap({ key: `${prefix}-b` });
       assert.deepEqual(Object.fromEntries([...m].map(([k, v]) => [k, text(v)])), {
         password: 'pw-2',
         user: 'v',
@@ -71,9 +77,9 @@ export function runProviderContract(name: string, options: ContractOptions): voi
     });
 
     it('getAllSecrets finds by name regexp', async () => {
-      const all = await (await client()).getAllSecrets({ name: { regexp: `^${prefix}_` } });
-      assert.deepEqual([...all.keys()].sort(), [`${prefix}_a`, `${prefix}_b`]);
-      assert.equal(text(all.get(`${prefix}_a`) ?? new Uint8Array()), value);
+      const all = await (await client()).getAllSecrets({ name: { regexp: `^${prefix}-` } });
+      assert.deepEqual([...all.keys()].sort(), [`${prefix}-a`, `${prefix}-b`]);
+      assert.equal(text(all.get(`${prefix}-a`) ?? new Uint8Array()), value);
     });
 
     it('validate reports Ready', async () => {
@@ -85,13 +91,16 @@ export function runProviderContract(name: string, options: ContractOptions): voi
       { skip: options.push === false },
       async () => {
         const c = await client();
-        const remoteKey = `${prefix}_pushed`;
-        assert.equal(await c.secretExists({ remoteKey }), false);
+        const remoteKey = `${prefix}-pushed`;
+        const into = options.pushProperty;
+        const remoteRef = into === undefined ? { remoteKey } : { remoteKey, property: into };
+        assert.equal(await c.secretExists(remoteRef), false);
         const data = new Map([['cfg', new TextEncoder().encode('{"k":"v"}')]]);
-        await c.pushSecret({ data }, { match: { secretKey: 'cfg', remoteRef: { remoteKey } } });
-        assert.equal(await c.secretExists({ remoteKey }), true);
+        await c.pushSecret({ data }, { match: { secretKey: 'cfg', remoteRef } });
+        assert.equal(await c.secretExists(remoteRef), true);
         // KV v1 keeps Vault's ownership marker inside the data, so compare the pushed member.
-        assert.equal(text(await c.getSecret({ key: remoteKey, property: 'k' })), 'v');
+        const property = into === undefined ? 'k' : `${into}.k`;
+        assert.equal(text(await c.getSecret({ key: remoteKey, property })), 'v');
         await c.close();
       },
     );

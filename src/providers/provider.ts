@@ -72,6 +72,11 @@ export interface ProviderContext {
 /** The Secret a PushSecret pushes from (only what providers need). */
 export interface PushSource {
   data: ReadonlyMap<string, Uint8Array>;
+  /** The source Secret's type; the kubernetes provider gives the remote Secret the same. */
+  type?: string | undefined;
+  /** The source Secret's labels and annotations, which the kubernetes provider copies. */
+  labels?: Record<string, string> | undefined;
+  annotations?: Record<string, string> | undefined;
 }
 
 export interface SecretsClient {

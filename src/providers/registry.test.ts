@@ -16,8 +16,8 @@ function store(provider: AnySecretStore['spec']['provider']): AnySecretStore {
 describe('ProviderRegistry', () => {
   const registry = createDefaultRegistry({ clock: { now: () => 0 } });
 
-  it('serves vault, openBao and fake by their spec key', () => {
-    assert.deepEqual(registry.keys(), ['vault', 'openBao', 'fake']);
+  it('serves vault, openBao, kubernetes and fake by their spec key', () => {
+    assert.deepEqual(registry.keys(), ['vault', 'openBao', 'kubernetes', 'fake']);
     assert.equal(
       registry.forStore(store({ vault: { server: 'http://127.0.0.1:8200' } })).key,
       'vault',
@@ -27,6 +27,7 @@ describe('ProviderRegistry', () => {
       'openBao',
     );
     assert.equal(registry.forStore(store({ fake: { data: [] } })).key, 'fake');
+    assert.equal(registry.forStore(store({ kubernetes: {} })).key, 'kubernetes');
   });
 
   it('openBao stores validate with the same rules as vault', () => {

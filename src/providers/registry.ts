@@ -4,6 +4,7 @@
  */
 import type { AnySecretStore } from '../api/types.ts';
 import { createFakeProvider } from './fake/provider.ts';
+import { createKubernetesProvider } from './kubernetes/provider.ts';
 import { type Provider, StoreConfigError } from './provider.ts';
 import { createVaultProvider, type VaultProviderOptions } from './vault/provider.ts';
 import { TokenCache } from './vault/token-cache.ts';
@@ -54,7 +55,7 @@ export interface DefaultRegistryOptions {
   vault?: Partial<VaultProviderOptions>;
 }
 
-/** vault, openBao (same client and token cache) and fake. */
+/** vault, openBao (same client and token cache), kubernetes and fake. */
 export function createDefaultRegistry(options: DefaultRegistryOptions): ProviderRegistry {
   const tokens =
     options.vault?.tokens ??
@@ -65,5 +66,6 @@ export function createDefaultRegistry(options: DefaultRegistryOptions): Provider
   return new ProviderRegistry()
     .register(createVaultProvider({ ...options.vault, tokens, key: 'vault' }))
     .register(createVaultProvider({ ...options.vault, tokens, key: 'openBao' }))
+    .register(createKubernetesProvider())
     .register(createFakeProvider());
 }
