@@ -27,12 +27,11 @@ import {
   type ClusterExternalSecretObject,
   type ExternalSecretObject,
 } from './externalsecret.ts';
+import { setFinalizer } from '../../kube/finalizers.ts';
 import {
   CES_FINALIZER,
-  addFinalizer,
   hasFinalizer,
   namespaceFinalizer,
-  removeFinalizer,
   setNamespaceFinalizer,
 } from './finalizers.ts';
 import { statusOf, writeStatusIfChanged, type NamespaceFailures } from './status.ts';
@@ -77,7 +76,10 @@ export class ClusterExternalSecretReconciler {
       await this.cleanUp(ces);
       return undefined;
     }
-    await addFinalizer(this.deps.client, EsoResources.ClusterExternalSecret, ces, CES_FINALIZER);
+    await setFinalizer(this.deps.client, EsoResources.ClusterExternalSecret, ces, {
+      finalizer: CES_FINALIZER,
+      wanted: true,
+    });
     const pass: Pass = {
       ces,
       esName: externalSecretNameOf(ces),
@@ -247,7 +249,10 @@ export class ClusterExternalSecretReconciler {
       throw new Error(
         `ClusterExternalSecret ${ces.metadata.name ?? ''}: cleanup failed in namespace ${first[0]}: ${first[1]}`,
       );
-    await removeFinalizer(this.deps.client, EsoResources.ClusterExternalSecret, ces, CES_FINALIZER);
+    await setFinalizer(this.deps.client, EsoResources.ClusterExternalSecret, ces, {
+      finalizer: CES_FINALIZER,
+      wanted: false,
+    });
   }
 
   /** Ferry: a CES whose store names another controller class is that controller's business. */
