@@ -16,8 +16,14 @@ import {
   keepExternalSecretManagedFields,
   type SecretObject,
 } from '../controllers/externalsecret/target.ts';
+import {
+  BY_TARGET_SECRET,
+  requestsForSecret,
+  targetSecretKeys,
+} from '../controllers/externalsecret/secret-watch.ts';
 import { EsoResources } from '../controllers/kinds.ts';
 import { addClusterExternalSecretController } from './clusterexternalsecret.ts';
+import { addPushSecretControllers } from './pushsecret.ts';
 import { SecretStoreReconciler, type StoreObject } from '../controllers/secretstore/reconcile.ts';
 import { CountingKubeClient } from '../kube/counting.ts';
 import { EventRecorder } from '../kube/events.ts';
@@ -68,14 +74,6 @@ function dropManagedFields<T extends KubeObject>(obj: T): T {
   return obj;
 }
 
-/** The ExternalSecret that controls a managed Secret, from its ownerReference. */
-function ownerOf(secret: SecretObject): ReconcileRequest[] {
-  const owner = secret.metadata.ownerReferences?.find(
-    (r) => r.controller && r.kind === 'ExternalSecret',
-  );
-  return owner ? [{ namespace: secret.metadata.namespace ?? '', name: owner.name }] : [];
-}
-
 export interface Operator {
   runtime: OperatorRuntime;
   start(): Promise<void>;
@@ -121,6 +119,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
     transform: keepExternalSecretManagedFields,
   });
   externalSecrets.store.addIndex(BY_STORE, esStoreKeys);
+  externalSecrets.store.addIndex(BY_TARGET_SECRET, targetSecretKeys);
 
   const vaultLogins = new Counter({
     name: 'ferry_vault_logins_total',
@@ -158,7 +157,11 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
     }),
   });
   esController.watch(externalSecrets, { predicate: specOrMetadataChanged });
-  esController.watch(secrets, { map: (e) => ownerOf(e.object) });
+  // ESO maps a Secret to the ExternalSecrets targeting it by name (§2.5), owner or not.
+  esController.watch(secrets, {
+    map: (e) =>
+      requestsForSecret(e.object, (key) => externalSecrets.store.byIndex(BY_TARGET_SECRET, key)),
+  });
 
   const usersOf = (store: StoreObject): ReconcileRequest[] => {
     const key = storeIndexKey(
@@ -197,6 +200,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
     controller.watch(s.informer, { predicate: specOrMetadataChanged });
   }
   addClusterExternalSecretController(runtime, { client, externalSecrets, clusterStores });
+  addPushSecretControllers(runtime, { client, registry, kube, secretStores, clusterStores });
   return {
     runtime,
     start: () => runtime.start(),

@@ -445,7 +445,7 @@ const ROWS: Row[] = [
         sha: 'UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw=',
         upper: 'FOO1',
         htpasswd: 'foo1:{SHA}wtdJD6OIjUniEJkTlewnKzfFxA4=',
-        quiet: '',
+        quiet: 'illegal base64 data at input byte 3',
       },
     },
     ready: SYNCED,
