@@ -43,7 +43,8 @@ describe('ferry operator with a kubernetes SecretStore', () => {
     await putSecret(fx.remote, 'db', { data: { username: 'app', password: canary } });
     const store = tokenStore(fx);
     await admin.create(EsoResources.SecretStore, {
-      ...store,
+      apiVersion: store.apiVersion,
+      kind: store.kind,
       metadata: { name: storeName, namespace: fx.apps },
       spec: { ...store.spec, controller: klass },
     } as KubeObject);
