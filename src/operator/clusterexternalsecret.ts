@@ -11,6 +11,7 @@ import type {
   ExternalSecretObject,
 } from '../controllers/clusterexternalsecret/externalsecret.ts';
 import { namespaceFinalizer } from '../controllers/clusterexternalsecret/finalizers.ts';
+import { clusterExternalSecretMetrics } from '../controllers/clusterexternalsecret/metrics.ts';
 import { ClusterExternalSecretReconciler } from '../controllers/clusterexternalsecret/reconcile.ts';
 import {
   namespaceMetadataOnly,
@@ -41,7 +42,7 @@ function withoutManagedFields<T extends KubeObject>(obj: T): T {
 }
 
 /** Namespace updates that can change what a CES selects or must release. */
-function namespaceMatters(event: InformerEvent<NamespaceMeta>): boolean {
+export function namespaceMatters(event: InformerEvent<NamespaceMeta>): boolean {
   if (event.type !== 'updated') return true;
   const a = event.old.metadata;
   const b = event.object.metadata;
@@ -52,7 +53,7 @@ function namespaceMatters(event: InformerEvent<NamespaceMeta>): boolean {
 }
 
 /** The CESs a namespace event concerns: selected before or after, provisioned, or finalized by. */
-function concernedBy(
+export function concernedBy(
   event: InformerEvent<NamespaceMeta>,
   all: ClusterExternalSecretObject[],
 ): ReconcileRequest[] {
@@ -70,7 +71,7 @@ function concernedBy(
 }
 
 /** The CES in an ExternalSecret's controller ownerReference. */
-function ownerCes(es: KubeObject): ReconcileRequest[] {
+export function ownerCes(es: KubeObject): ReconcileRequest[] {
   const owner = es.metadata.ownerReferences?.find(
     (r) => r.controller === true && r.kind === EsoResources.ClusterExternalSecret.kind,
   );
@@ -111,7 +112,9 @@ export function addClusterExternalSecretController(
         getByRef: (ref) => wiring.clusterStores.store.getByRef(ref),
       },
       controllerClass: config.controllerClass,
+      clock,
       logger: logger.child({ controller: 'clusterexternalsecret' }),
+      metrics: clusterExternalSecretMetrics(metrics.registry),
     }),
   });
   controller.watch(cesInformer, { predicate: specOrMetadataChanged });

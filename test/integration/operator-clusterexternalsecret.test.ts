@@ -217,6 +217,12 @@ describe('ferry operator: ClusterExternalSecret', () => {
     assert.deepEqual(status.conditions, [
       { type: 'Ready', status: 'False', message: 'one or more namespaces failed' },
     ]);
+    const failing = new RegExp(
+      `^clusterexternalsecret_status_condition\\{name="${cesName}".*status="False"`,
+    );
+    await eventually('Ready=False metric', async () =>
+      (await operator.metric(failing)) === 1 ? true : undefined,
+    );
     const foreign = await getEs(nsForeign);
     assert.ok(foreign);
     assert.equal(foreign.metadata.labels?.['owner'], 'someone-else');

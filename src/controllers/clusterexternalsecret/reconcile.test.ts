@@ -5,10 +5,17 @@ import type { KubeObject } from '../../kube/types.ts';
 import { EsoResources } from '../kinds.ts';
 import { TerminalError } from '../../runtime/manager.ts';
 import { silentLogger } from '../../telemetry/logger.ts';
+import { Registry } from 'prom-client';
+import { FakeClock } from '../../../test/support/fake-clock.ts';
 import { MemoryKube } from '../../../test/support/memory-kube.ts';
+import { clusterExternalSecretMetrics } from './metrics.ts';
 import type { ClusterExternalSecretObject, ExternalSecretObject } from './externalsecret.ts';
 import { CES_FINALIZER, namespaceFinalizer } from './finalizers.ts';
-import { ClusterExternalSecretReconciler, REASON_EXISTS } from './reconcile.ts';
+import {
+  ClusterExternalSecretReconciler,
+  ProvisionConflictError,
+  REASON_EXISTS,
+} from './reconcile.ts';
 import { namespaceMetadataOnly } from './targets.ts';
 
 const CES_NAME = 'shared-db';
@@ -36,6 +43,8 @@ function newCes(): ClusterExternalSecretObject {
 
 function harness() {
   const kube = new MemoryKube();
+  const clock = new FakeClock();
+  const registry = new Registry();
   const client = kube.client();
   const put = (plural: string, obj: KubeObject) =>
     kube.objects.set(
@@ -71,7 +80,9 @@ function harness() {
     },
     clusterSecretStores: { getByRef: (ref) => stores.get(ref.name) },
     controllerClass: 'default',
+    clock,
     logger: silentLogger(),
+    metrics: clusterExternalSecretMetrics(registry),
   });
   const es = (ns: string, name = 'db') =>
     kube.objects.get(`externalsecrets/${ns}/${name}`) as ExternalSecretObject | undefined;
@@ -82,7 +93,9 @@ function harness() {
     edit(current);
   };
   const run = () => reconciler.reconcile({ name: CES_NAME });
-  return { kube, client, put, namespace, stores, ces, es, nsObj, editCes, run };
+  const metric = async (pattern: RegExp) =>
+    (await registry.metrics()).split('\n').filter((l) => pattern.test(l));
+  return { kube, client, put, namespace, stores, ces, es, nsObj, editCes, run, metric };
 }
 
 describe('ClusterExternalSecretReconciler', () => {
@@ -251,5 +264,40 @@ describe('ClusterExternalSecretReconciler', () => {
     h.kube.objects.delete('externalsecrets/team-a/db');
     await h.run();
     assert.ok(h.es('team-a'));
+  });
+
+  it('reports a 409 in the status and throws so the manager retries soon', async () => {
+    const h = harness();
+    await h.run();
+    h.editCes((c) => (c.spec.externalSecretSpec.refreshInterval = '2h'));
+    // Another writer bumped the ExternalSecret after we read it: our PUT carries a stale version.
+    const kube = h.kube;
+    const realUpdate = h.client.update.bind(h.client);
+    h.client.update = async (type, obj) => {
+      const stored = kube.objects.get('externalsecrets/team-a/db');
+      if (obj.metadata.namespace === 'team-a' && stored)
+        stored.metadata = { ...stored.metadata, resourceVersion: 'bumped' };
+      return realUpdate(type, obj);
+    };
+    await assert.rejects(h.run(), ProvisionConflictError);
+    const failed = h.ces()?.status?.failedNamespaces ?? [];
+    assert.deepEqual(
+      failed.map((f) => f.namespace),
+      ['team-a'],
+    );
+    assert.match(failed[0]?.reason ?? '', /^could not create or update ExternalSecret: .*409/);
+  });
+
+  it('exports the Ready condition and reconcile duration, and forgets a deleted CES', async () => {
+    const h = harness();
+    await h.run();
+    assert.deepEqual(await h.metric(/^clusterexternalsecret_status_condition\{/), [
+      `clusterexternalsecret_status_condition{name="${CES_NAME}",namespace="",condition="Ready",status="True"} 1`,
+      `clusterexternalsecret_status_condition{name="${CES_NAME}",namespace="",condition="Ready",status="False"} 0`,
+    ]);
+    assert.equal((await h.metric(/^clusterexternalsecret_reconcile_duration\{/)).length, 1);
+    h.kube.objects.delete(`clusterexternalsecrets/${CES_NAME}`);
+    await h.run();
+    assert.deepEqual(await h.metric(/^clusterexternalsecret_/), []);
   });
 });

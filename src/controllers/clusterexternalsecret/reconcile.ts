@@ -11,7 +11,7 @@ import { errorMessage } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isAlreadyExists, isConflict } from '../../kube/errors.ts';
 import type { ObjectRef } from '../../kube/types.ts';
-import type { Logger } from '../../providers/provider.ts';
+import type { Clock, Logger } from '../../providers/provider.ts';
 import {
   TerminalError,
   type ReconcileRequest,
@@ -34,6 +34,7 @@ import {
   namespaceFinalizer,
   setNamespaceFinalizer,
 } from './finalizers.ts';
+import type { ClusterExternalSecretMetrics } from './metrics.ts';
 import { statusOf, writeStatusIfChanged, type NamespaceFailures } from './status.ts';
 import { InvalidNamespaceSelectorError, targetNamespaces, type NamespaceMeta } from './targets.ts';
 
@@ -51,7 +52,10 @@ export interface ClusterExternalSecretReconcilerDeps {
   /** ClusterSecretStores, to leave a CES whose store has another `--controller-class` alone. */
   clusterSecretStores?: { getByRef(ref: ObjectRef): AnySecretStore | undefined };
   controllerClass?: string;
+  clock: Clock;
   logger: Logger;
+  /** ESO's `clusterexternalsecret_*` series. */
+  metrics?: ClusterExternalSecretMetrics;
   defaultRefreshMs?: number;
 }
 
@@ -71,11 +75,23 @@ export class ClusterExternalSecretReconciler {
 
   async reconcile(request: ReconcileRequest): Promise<ReconcileResult> {
     const ces = this.deps.clusterExternalSecrets.getByRef({ name: request.name });
-    if (!ces || !this.ours(ces)) return undefined;
+    if (!ces || !this.ours(ces)) {
+      if (!ces) this.deps.metrics?.forget(request.name);
+      return undefined;
+    }
     if (ces.metadata.deletionTimestamp) {
       await this.cleanUp(ces);
       return undefined;
     }
+    const started = this.deps.clock.now();
+    try {
+      return await this.converge(ces);
+    } finally {
+      this.deps.metrics?.duration(request.name, (this.deps.clock.now() - started) * 1e6);
+    }
+  }
+
+  private async converge(ces: ClusterExternalSecretObject): Promise<ReconcileResult> {
     await setFinalizer(this.deps.client, EsoResources.ClusterExternalSecret, ces, {
       finalizer: CES_FINALIZER,
       wanted: true,
@@ -87,14 +103,12 @@ export class ClusterExternalSecretReconciler {
       conflict: false,
     };
     const provisioned = await this.provision(pass);
-    await writeStatusIfChanged(
-      this.deps.client,
-      ces,
-      statusOf(pass.esName, provisioned, pass.failures),
-    );
+    const status = statusOf(pass.esName, provisioned, pass.failures);
+    await writeStatusIfChanged(this.deps.client, ces, status);
+    this.deps.metrics?.ready(ces.metadata.name ?? '', pass.failures.size === 0 ? 'True' : 'False');
     if (pass.conflict)
       throw new ProvisionConflictError(
-        `ClusterExternalSecret ${request.name}: a write conflicted; retrying`,
+        `ClusterExternalSecret ${ces.metadata.name ?? ''}: a write conflicted; retrying`,
       );
     return { requeueAfter: this.refreshMs(ces) };
   }
@@ -132,6 +146,7 @@ export class ClusterExternalSecretReconciler {
         pass.ces,
         statusOf(pass.esName, previous, failed),
       );
+      this.deps.metrics?.ready(pass.ces.metadata.name ?? '', 'False');
       throw new TerminalError(
         `ClusterExternalSecret ${pass.ces.metadata.name ?? ''}: ${error.message}`,
       );
