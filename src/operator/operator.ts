@@ -153,6 +153,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
       engine: goTemplateEngine(),
       random: Math.random,
       controllerClass: config.controllerClass,
+      floodGate: config.enableFloodGate,
       metrics,
     }),
   });

@@ -328,6 +328,25 @@ describe('§9.11 creationPolicy', { concurrency: true }, () => {
   });
 });
 
+describe('§9.11 Owner cleans up after a renamed target', () => {
+  it('deletes the Secret it created under the old target.name', async () => {
+    await simple('rename', { target: { name: 'rename-old' } });
+    await waitSecret(h, 'rename-old', { data: { k: `${C}v1` }, owned: true }, { owner: 'rename' });
+    await h.client.mergePatch(
+      EsoResources.ExternalSecret,
+      { namespace: h.ns, name: 'rename' },
+      { spec: { target: { name: 'rename-new' } } },
+    );
+    await waitSecret(h, 'rename-new', { data: { k: `${C}v1` }, owned: true }, { owner: 'rename' });
+    await eventually('the old target deleted', async () =>
+      (await h.secret('rename-old')) ? undefined : true,
+    );
+    const deleted = await h.waitEvent('rename', 'Deleted');
+    assert.equal(deleted.message, 'secret deleted because it was orphaned');
+    assert.equal((await h.externalSecret('rename'))?.status?.binding?.name, 'rename-new');
+  });
+});
+
 describe('§9.12 keys the ExternalSecret managed are removed', { concurrency: true }, () => {
   it('Merge: a key dropped from the spec leaves the Secret, foreign keys stay', async () => {
     const name = 'managed-merge';

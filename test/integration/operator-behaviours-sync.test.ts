@@ -249,6 +249,31 @@ const ROWS: Row[] = [
     ready: SYNCED,
   },
   {
+    name: 'null-bytes',
+    item: 3,
+    title: 'nullBytePolicy Fail rejects a value with NUL bytes',
+    store: [{ key: 'bin', value: encode(`${C}\0x`) }],
+    spec: {
+      data: [item('bin', 'bin', { decodingStrategy: 'Base64', nullBytePolicy: 'Fail' })],
+    },
+    secret: null,
+    ready: FAILED_FETCH,
+    events: ['UpdateFailed'],
+    async check(_es, hh) {
+      const e = (await hh.events('null-bytes')).find((x) => x.reason === 'UpdateFailed');
+      assert.match(e?.message ?? '', /contains null bytes/);
+    },
+  },
+  {
+    name: 'null-bytes-kept',
+    item: 3,
+    title: 'without nullBytePolicy, binary values with NUL bytes are kept',
+    store: [{ key: 'bin', value: encode(`${C}\0x`) }],
+    spec: { data: [item('bin', 'bin', { decodingStrategy: 'Base64' })] },
+    secret: { data: { bin: `${C}\0x` } },
+    ready: SYNCED,
+  },
+  {
     name: 'hash',
     item: 5,
     title: 'target.name names the Secret; managed label, created-by and data-hash',
@@ -393,6 +418,27 @@ const ROWS: Row[] = [
       target: { template: { metadata: { labels: { kind: 'db' } } } },
     },
     secret: { data: { pass: `${C}pw` }, labels: { kind: 'db' } },
+    ready: SYNCED,
+  },
+  {
+    name: 'tpl-precedence',
+    item: 17,
+    title: 'templateFrom entries apply in order, then template.data wins; YAML 1.1 keys',
+    store: [{ key: 'pass', value: `${C}pw` }],
+    spec: {
+      data: [item('pass', 'pass')],
+      target: {
+        template: {
+          templateFrom: [
+            { literal: 'x: first\nb: first' },
+            // ESO parses literals as YAML 1.1 (sigs.k8s.io/yaml): the key y is the boolean true.
+            { literal: 'b: second\nz: "{{ .pass }}"\ny: quirk' },
+          ],
+          data: { x: 'from-data' },
+        },
+      },
+    },
+    secret: { data: { x: 'from-data', b: 'second', z: `${C}pw`, true: 'quirk' } },
     ready: SYNCED,
   },
   {

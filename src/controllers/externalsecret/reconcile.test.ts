@@ -40,6 +40,7 @@ function harness() {
     kind: 'SecretStore',
     metadata: { name: 'fake', namespace: 'n' },
     spec: { provider: { fake: { data: [{ key: 'db', value: SECRET_VALUE }] } } },
+    status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Valid' }] },
   };
   const events: string[] = [];
   const fieldManagers: string[] = [];
@@ -146,6 +147,17 @@ describe('ExternalSecretReconciler', () => {
     assert.equal(ready.reason, 'SecretSyncedError');
     assert.ok(h.events.some((e) => e.startsWith('Warning/UpdateFailed')));
     assert.ok(!JSON.stringify([h.events, h.es()?.status]).includes(SECRET_VALUE));
+  });
+
+  it('waits for the store to be validated: the flood gate wants Ready=True (§9.21)', async () => {
+    const h = harness();
+    delete h.store.status;
+    await assert.rejects(h.reconciler.reconcile(request), /sync failed/);
+    assert.equal(h.secret(), undefined);
+    assert.ok(h.events.some((e) => e.includes('SecretStore "fake" is not ready')));
+    h.store.status = { conditions: [{ type: 'Ready', status: 'True', reason: 'Valid' }] };
+    await h.reconciler.reconcile(request);
+    assert.ok(h.secret());
   });
 
   it('skips ExternalSecrets whose store names another controller class, live or deleted', async () => {

@@ -60,6 +60,8 @@ export interface ExternalSecretReconcilerDeps {
   random: () => number;
   /** `--controller-class`: stores naming another controller are not ours. */
   controllerClass?: string;
+  /** `--enable-flood-gate` (default true): use a store only once its Ready condition is True. */
+  floodGate?: boolean;
   /** ESO's per-ExternalSecret series (sync calls/errors, Ready condition, duration). */
   metrics?: Metrics;
 }
@@ -246,15 +248,18 @@ export class ExternalSecretReconciler {
     });
   }
 
+  /** ESO's `Manager.Get` checks, in its order: class, cluster store conditions, flood gate. */
   private async assertUsable(store: AnySecretStore, namespace: string): Promise<void> {
     const name = store.metadata.name ?? '';
-    const ready = store.status?.conditions?.find((c) => c.type === 'Ready');
-    if (ready?.status === 'False') throw new Error(`${store.kind} "${name}" is not ready`);
-    if (store.kind !== 'ClusterSecretStore') return;
-    if (!(await this.namespaceMayUse(store, namespace)))
+    if (!isOurs(store, this.deps.controllerClass))
+      throw new Error('can not reference unmanaged store');
+    if (store.kind === 'ClusterSecretStore' && !(await this.namespaceMayUse(store, namespace)))
       throw new Error(
         `using cluster store "${name}" is not allowed from namespace "${namespace}": denied by spec.condition`,
       );
+    const ready = store.status?.conditions?.find((c) => c.type === 'Ready');
+    if (this.deps.floodGate !== false && ready?.status !== 'True')
+      throw new Error(`${store.kind} "${name}" is not ready`);
   }
 
   private async namespaceMayUse(store: AnySecretStore, namespace: string): Promise<boolean> {
