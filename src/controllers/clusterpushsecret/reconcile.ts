@@ -8,6 +8,7 @@
 import { parseGoDuration } from '../../api/duration.ts';
 import type { ClusterPushSecret, LabelSelector } from '../../api/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
+import { isNotFound } from '../../kube/errors.ts';
 import type { EventRecorder } from '../../kube/events.ts';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
 import type { Clock, Logger } from '../../providers/provider.ts';
@@ -162,12 +163,17 @@ export class ClusterPushSecretReconciler {
   private async writeStatus(cps: ClusterPushSecretObject, next: Status): Promise<void> {
     const before = cps.status ?? {};
     if (canonicalJson(before) === canonicalJson(next)) return;
-    await this.deps.client.mergePatch(
-      EsoResources.ClusterPushSecret,
-      { name: cps.metadata.name ?? '' },
-      { status: mergePatchOf(before, next) },
-      { subresource: 'status' },
-    );
+    try {
+      await this.deps.client.mergePatch(
+        EsoResources.ClusterPushSecret,
+        { name: cps.metadata.name ?? '' },
+        { status: mergePatchOf(before, next) },
+        { subresource: 'status' },
+      );
+    } catch (error) {
+      if (isNotFound(error)) return; // deleted meanwhile: nothing to report on
+      throw error;
+    }
     await this.announce(cps, before, next);
   }
 
