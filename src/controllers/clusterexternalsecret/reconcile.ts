@@ -10,6 +10,7 @@ import { parseGoDuration } from '../../api/duration.ts';
 import { errorMessage } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isAlreadyExists, isConflict } from '../../kube/errors.ts';
+import { setFinalizer } from '../../kube/finalizers.ts';
 import type { ObjectRef } from '../../kube/types.ts';
 import type { Clock, Logger } from '../../providers/provider.ts';
 import {
@@ -27,7 +28,6 @@ import {
   type ClusterExternalSecretObject,
   type ExternalSecretObject,
 } from './externalsecret.ts';
-import { setFinalizer } from '../../kube/finalizers.ts';
 import {
   CES_FINALIZER,
   hasFinalizer,
@@ -62,7 +62,17 @@ export interface ClusterExternalSecretReconcilerDeps {
 /** Thrown after the status is written when a write hit a 409, so the manager retries soon. */
 export class ProvisionConflictError extends Error {}
 
-/** One pass over a live (not deleting) ClusterExternalSecret. */
+/** A deleted CES whose ExternalSecrets or namespace finalizers could not all be removed yet. */
+export class CleanupIncompleteError extends Error {}
+
+/** A provisioning step failed; the message is ESO's, the API error is the cause. */
+export class ProvisionError extends Error {
+  constructor(what: string, options: { cause: unknown }) {
+    super(`${what}: ${errorMessage(options.cause)}`, options);
+  }
+}
+
+/** What one pass over a ClusterExternalSecret has found so far. */
 interface Pass {
   ces: ClusterExternalSecretObject;
   esName: string;
@@ -261,7 +271,7 @@ export class ClusterExternalSecretReconciler {
     await this.releaseNamespaces(pass, new Set());
     const first = [...pass.failures.entries()][0];
     if (first)
-      throw new Error(
+      throw new CleanupIncompleteError(
         `ClusterExternalSecret ${ces.metadata.name ?? ''}: cleanup failed in namespace ${first[0]}: ${first[1]}`,
       );
     await setFinalizer(this.deps.client, EsoResources.ClusterExternalSecret, ces, {
@@ -288,12 +298,5 @@ export class ClusterExternalSecretReconciler {
     } catch {
       return fallback;
     }
-  }
-}
-
-/** A provisioning step failed; the message is ESO's, the API error is the cause. */
-export class ProvisionError extends Error {
-  constructor(what: string, options: { cause: unknown }) {
-    super(`${what}: ${errorMessage(options.cause)}`, options);
   }
 }
