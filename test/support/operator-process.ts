@@ -42,6 +42,11 @@ export interface OperatorProcessOptions {
    * the process starts its servers before it leads, so this still returns promptly.
    */
   waitStarted?: boolean;
+  /**
+   * How long to wait for "operator started". Default 90 s: loading the sources through tsx takes
+   * several seconds of CPU, far more while other test files and operators share the machine.
+   */
+  startTimeoutMs?: number;
 }
 
 export interface OperatorProcess {
@@ -87,15 +92,22 @@ export async function startOperator(
       resolve(code);
     }),
   );
-  child.stdout?.on('data', (b: Buffer) => (text += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (text += b.toString()));
+  child.stdout.on('data', (b: Buffer) => (text += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (text += b.toString()));
   let metricsUrl = '';
   let healthUrl = '';
   if (options.waitStarted ?? true) {
-    const servers = await eventually('operator started', () => {
-      if (exited) throw new Error(`operator exited early:\n${text}`);
-      const line = text.split('\n').find((l) => l.includes('"operator started"'));
-      return line ? (JSON.parse(line) as { servers: string[] }).servers : undefined;
+    const servers = await eventually(
+      'operator started',
+      () => {
+        if (exited) throw new Error(`operator exited early:\n${text}`);
+        const line = text.split('\n').find((l) => l.includes('"operator started"'));
+        return line ? (JSON.parse(line) as { servers: string[] }).servers : undefined;
+      },
+      options.startTimeoutMs ?? 90_000,
+    ).catch((error: unknown) => {
+      child.kill('SIGKILL'); // a process that never started must not outlive the test
+      throw error;
     });
     metricsUrl = `http://${servers[0] ?? ''}`;
     healthUrl = `http://${servers[1] ?? servers[0] ?? ''}`;
