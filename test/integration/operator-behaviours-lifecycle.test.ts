@@ -6,13 +6,16 @@
  * 10 and 15 (NoSecretError, deletion and the finalizer) are in operator-deletion.test.ts.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { EsoResources } from '../../src/controllers/kinds.ts';
-import { Resources } from '../../src/kube/types.ts';
+import { Resources, type KubeObject } from '../../src/kube/types.ts';
 import { eventually } from '../support/kube.ts';
 import {
+  ANNOTATION_DATA_HASH,
   decode,
   encode,
+  goDataHash,
   holds,
   LABEL_CREATED_BY,
   LABEL_MANAGED,
@@ -29,6 +32,7 @@ const C = newCanary();
 /** How long to watch for something that must not happen; longer than the 2 s intervals. */
 const QUIET_MS = 4_500;
 const FORCE_SYNC = 'external-secrets.io/force-sync';
+const sha3 = (text: string) => createHash('sha3-224').update(text).digest('hex');
 
 const SYNCED = { status: 'True', reason: 'SecretSynced', message: 'secret synced' } as const;
 const item = (secretKey: string, key: string) => ({ secretKey, remoteRef: { key } });
@@ -314,6 +318,37 @@ const CREATION_ROWS: Row[] = [
 describe('§9.11 creationPolicy', { concurrency: true }, () => {
   for (const row of CREATION_ROWS) it(`§9.${String(row.item)} ${row.title}`, () => runRow(h, row));
 
+  it('§9.11 Owner fails when another controller owns the target', async () => {
+    const cm = await h.client.create<KubeObject>(Resources.ConfigMap, {
+      metadata: { name: 'foreign-owner', namespace: h.ns },
+    });
+    await h.client.create(Resources.Secret, {
+      metadata: {
+        name: 'foreign-owned',
+        namespace: h.ns,
+        ownerReferences: [
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            name: 'foreign-owner',
+            uid: cm.metadata.uid ?? '',
+            controller: true,
+          },
+        ],
+      },
+      stringData: { foreign: 'keep' },
+    });
+    await simple('foreign-owned');
+    await h.waitReady('foreign-owned', {
+      status: 'False',
+      reason: 'SecretSyncedError',
+      message: 'failed to take ownership of target secret',
+    });
+    const s = await h.secret('foreign-owned');
+    assert.deepEqual(Object.keys(s?.data ?? {}), ['foreign']);
+    assert.equal(s?.metadata.ownerReferences?.length, 1);
+  });
+
   it('§9.11 Owner fails without requeue when another ExternalSecret owns the target', async () => {
     await simple('owner-first', { target: { name: 'shared' } });
     await waitSecret(h, 'shared', { data: { k: `${C}v1` }, owned: true }, { owner: 'owner-first' });
@@ -348,29 +383,45 @@ describe('§9.11 Owner cleans up after a renamed target', () => {
 });
 
 describe('§9.12 keys the ExternalSecret managed are removed', { concurrency: true }, () => {
-  it('Merge: a key dropped from the spec leaves the Secret, foreign keys stay', async () => {
-    const name = 'managed-merge';
-    await h.client.create(Resources.Secret, {
-      ...foreignSecret(name),
-      metadata: { name, namespace: h.ns },
+  // Past 63 characters ESO's field manager is `externalsecrets.external-secrets.io/sha3/<hash>`.
+  for (const [name, manager] of [
+    ['managed-merge', 'externalsecrets.external-secrets.io/managed-merge'],
+    [
+      'managed-merge-with-a-name-long-enough-for-sha3',
+      `externalsecrets.external-secrets.io/sha3/${sha3('managed-merge-with-a-name-long-enough-for-sha3')}`,
+    ],
+  ] as const)
+    it(`Merge (${name.length} chars): a dropped key leaves the Secret, foreign keys stay`, async () => {
+      await h.client.create(Resources.Secret, {
+        ...foreignSecret(name),
+        metadata: { name, namespace: h.ns },
+      });
+      await h.createStore(name, [
+        { key: 'a', value: `${C}a` },
+        { key: 'b', value: `${C}b` },
+      ]);
+      await h.createExternalSecret(name, {
+        secretStoreRef: { name, kind: 'SecretStore' },
+        target: { creationPolicy: 'Merge' },
+        data: [item('a', 'a'), item('b', 'b')],
+      });
+      const merged = { foreign: 'keep', a: `${C}a`, b: `${C}b` };
+      const s = await waitSecret(h, name, {
+        data: merged,
+        // §9.5: the hash covers every key, the foreign one too.
+        annotations: { [ANNOTATION_DATA_HASH]: goDataHash(merged) },
+      });
+      assert.ok(
+        s.metadata.managedFields?.some((f) => (f as { manager?: string }).manager === manager),
+        `written by field manager ${manager}`,
+      );
+      await h.client.mergePatch(
+        EsoResources.ExternalSecret,
+        { namespace: h.ns, name },
+        { spec: { data: [item('a', 'a')] } },
+      );
+      await waitSecret(h, name, { data: { foreign: 'keep', a: `${C}a` } });
     });
-    await h.createStore(name, [
-      { key: 'a', value: `${C}a` },
-      { key: 'b', value: `${C}b` },
-    ]);
-    await h.createExternalSecret(name, {
-      secretStoreRef: { name, kind: 'SecretStore' },
-      target: { creationPolicy: 'Merge' },
-      data: [item('a', 'a'), item('b', 'b')],
-    });
-    await waitSecret(h, name, { data: { foreign: 'keep', a: `${C}a`, b: `${C}b` } });
-    await h.client.mergePatch(
-      EsoResources.ExternalSecret,
-      { namespace: h.ns, name },
-      { spec: { data: [item('a', 'a')] } },
-    );
-    await waitSecret(h, name, { data: { foreign: 'keep', a: `${C}a` } });
-  });
 
   it('Owner: labels and annotations dropped from the ExternalSecret leave the Secret', async () => {
     const name = 'managed-meta';

@@ -7,7 +7,7 @@
  * output, the events or any status.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { Resources, type KubeObject } from '../../src/kube/types.ts';
 import { EsoResources } from '../../src/controllers/kinds.ts';
@@ -59,6 +59,18 @@ export interface EventObj extends KubeObject {
 export const LABEL_MANAGED = 'reconcile.external-secrets.io/managed';
 export const LABEL_CREATED_BY = 'reconcile.external-secrets.io/created-by';
 export const ANNOTATION_DATA_HASH = 'reconcile.external-secrets.io/data-hash';
+
+/**
+ * ESO's data-hash, written out independently of Ferry's code (eso.md §2.3): SHA3-224 of Go's
+ * `%+v` of `map[string][]byte`, keys sorted bytewise, bytes in decimal.
+ */
+export function goDataHash(data: Record<string, string>): string {
+  const keys = Object.keys(data).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const parts = keys.map((k) => `${k}:[${[...Buffer.from(data[k] ?? '')].join(' ')}]`);
+  return createHash('sha3-224')
+    .update(`map[${parts.join(' ')}]`)
+    .digest('hex');
+}
 
 export const decode = (s: string | undefined): string => Buffer.from(s ?? '', 'base64').toString();
 export const encode = (s: string): string => Buffer.from(s).toString('base64');
