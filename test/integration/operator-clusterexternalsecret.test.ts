@@ -240,6 +240,25 @@ describe('ferry operator: ClusterExternalSecret', () => {
     await statusWhere('status lists the new namespace', (s) => provisioned(s).includes(nsC));
   });
 
+  it('a pass with nothing to change writes neither ExternalSecrets nor the status', async () => {
+    const writes =
+      /^ferry_kube_requests_total\{verb="(update|create|delete)",kind="ExternalSecret"\}|^ferry_kube_requests_total\{verb="mergePatch",kind="ClusterExternalSecret"\}/;
+    const passes = /^controller_runtime_reconcile_total\{controller="clusterexternalsecret"/;
+    const before = await operator.metric(writes);
+    const passesBefore = await operator.metric(passes);
+    assert.ok(before > 0, 'the pattern matches the creates and status patches so far');
+    // An annotation that does not propagate: it re-queues the CES and changes nothing else.
+    await client.mergePatch(
+      CES,
+      { name: cesName },
+      { metadata: { annotations: { 'ferry.dev/poke': '1' } } },
+    );
+    await eventually('a CES pass', async () =>
+      (await operator.metric(passes)) > passesBefore ? true : undefined,
+    );
+    assert.equal(await operator.metric(writes), before);
+  });
+
   it('removes the ExternalSecret and its finalizer when a namespace is unlabelled', async () => {
     await setLabel(nsB, null);
     await eventually(
