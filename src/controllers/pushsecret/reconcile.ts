@@ -12,6 +12,7 @@
 import type { PushSecret, PushSecretStatus } from '../../api/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { EventRecorder } from '../../kube/events.ts';
+import { hasFinalizer, setFinalizer } from '../../kube/finalizers.ts';
 import { objectKey, type KubeObject, type ObjectRef } from '../../kube/types.ts';
 import type { Clock, Logger, ProviderKubeAccess } from '../../providers/provider.ts';
 import type { ProviderRegistry } from '../../providers/registry.ts';
@@ -140,30 +141,20 @@ export class PushSecretReconciler {
 
   /** Adds the finalizer for deletionPolicy=Delete, removes it otherwise (ESO's switch). */
   private async manageFinalizer(ps: PushSecretObject): Promise<PushSecretObject> {
-    const finalizers = ps.metadata.finalizers ?? [];
-    const has = finalizers.includes(PUSH_SECRET_FINALIZER);
-    const wants = ps.spec.deletionPolicy === 'Delete';
-    if (has === wants) return ps;
-    const next = wants
-      ? [...finalizers, PUSH_SECRET_FINALIZER]
-      : finalizers.filter((f) => f !== PUSH_SECRET_FINALIZER);
-    await this.patchFinalizers(ps, next);
-    return { ...ps, metadata: { ...ps.metadata, finalizers: next } };
-  }
-
-  private async patchFinalizers(ps: PushSecretObject, finalizers: string[]): Promise<void> {
-    await this.deps.client.mergePatch(
-      EsoResources.PushSecret,
-      { namespace: ps.metadata.namespace, name: ps.metadata.name ?? '' },
-      // resourceVersion makes the patch fail on a stale copy instead of dropping a finalizer.
-      { metadata: { finalizers, resourceVersion: ps.metadata.resourceVersion } },
-    );
+    const wanted = ps.spec.deletionPolicy === 'Delete';
+    if (hasFinalizer(ps, PUSH_SECRET_FINALIZER) === wanted) return ps;
+    await setFinalizer(this.deps.client, EsoResources.PushSecret, ps, {
+      finalizer: PUSH_SECRET_FINALIZER,
+      wanted,
+    });
+    const others = (ps.metadata.finalizers ?? []).filter((f) => f !== PUSH_SECRET_FINALIZER);
+    const finalizers = wanted ? [...others, PUSH_SECRET_FINALIZER] : others;
+    return { ...ps, metadata: { ...ps.metadata, finalizers } };
   }
 
   /** Deletion: with our finalizer, delete every pushed secret (Delete policy), then let go. */
   private async finalize(ps: PushSecretObject, clients: StoreClients): Promise<ReconcileResult> {
-    const finalizers = ps.metadata.finalizers ?? [];
-    if (!finalizers.includes(PUSH_SECRET_FINALIZER)) return undefined;
+    if (!hasFinalizer(ps, PUSH_SECRET_FINALIZER)) return undefined;
     if (ps.spec.deletionPolicy === 'Delete') {
       try {
         await deleteDropped(ps, {}, clients);
@@ -173,10 +164,10 @@ export class PushSecretReconciler {
         return this.fail(ps, failure, redactorFor([]));
       }
     }
-    await this.patchFinalizers(
-      ps,
-      finalizers.filter((f) => f !== PUSH_SECRET_FINALIZER),
-    );
+    await setFinalizer(this.deps.client, EsoResources.PushSecret, ps, {
+      finalizer: PUSH_SECRET_FINALIZER,
+      wanted: false,
+    });
     return undefined;
   }
 
