@@ -8,10 +8,14 @@
  *   npm run test:unit         src/**, test/template/** (no servers)
  *   npm run test:integration  test/integration/** (servers)
  *   npm test -- <files…>      just those files
+ *
+ * Files run two at a time. A file whose header holds the marker `ferry-test: cluster-wide` (it
+ * starts an operator that watches every namespace) runs afterwards, alone, so that its operator
+ * cannot act on another file's objects.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import {
   describeVersions,
   loadTestEnv,
@@ -44,6 +48,20 @@ function findTests(dir: string): string[] {
   return out.sort();
 }
 
+const CLUSTER_WIDE_MARKER = 'ferry-test: cluster-wide';
+
+/** Whether the file's first 4 KiB carry the cluster-wide marker. */
+function isClusterWide(file: string): boolean {
+  const fd = openSync(resolve(repoRoot, file), 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, n).toString().includes(CLUSTER_WIDE_MARKER);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const isIntegration = (file: string): boolean => /^test[/\\](integration|e2e)[/\\]/.test(file);
 
 function selectFiles(args: string[]): string[] {
@@ -69,8 +87,11 @@ function runningEnv(): TestEnv | undefined {
   }
 }
 
-async function runNodeTest(files: string[], extraEnv: Record<string, string>): Promise<number> {
-  const concurrency = process.env['FERRY_TEST_CONCURRENCY'] ?? '2';
+async function runNodeTest(
+  files: string[],
+  extraEnv: Record<string, string>,
+  concurrency = process.env['FERRY_TEST_CONCURRENCY'] ?? '2',
+): Promise<number> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
@@ -125,8 +146,15 @@ async function main(): Promise<number> {
   };
   process.once('exit', stop);
   try {
-    log(`running ${files.length} test files`);
-    const code = await runNodeTest(files, extraEnv);
+    const alone = files.filter(isClusterWide);
+    const shared = files.filter((f) => !alone.includes(f));
+    log(`running ${String(files.length)} test files (${String(alone.length)} cluster-wide, alone)`);
+    let code = shared.length > 0 ? await runNodeTest(shared, extraEnv) : 0;
+    if (alone.length > 0) {
+      log(`running the cluster-wide files one at a time: ${alone.join(', ')}`);
+      const aloneCode = await runNodeTest(alone, extraEnv, '1');
+      code = code === 0 ? aloneCode : code;
+    }
     const env = files.some(isIntegration) ? (started ?? runningEnv()) : undefined;
     if (env) log(`ran against ${describeVersions(env)}`);
     return code;

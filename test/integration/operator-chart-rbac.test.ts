@@ -1,6 +1,9 @@
 /**
  * The operator, run with nothing but the Helm chart's RBAC (its ServiceAccount's own token), syncs
  * the seed's ExternalSecrets; and that ServiceAccount cannot do what the operator has no use for.
+ *
+ * ferry-test: cluster-wide (the operator watches every namespace with the default class; the
+ * runner runs this file alone).
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';

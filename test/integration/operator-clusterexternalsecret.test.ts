@@ -9,6 +9,9 @@
  * Isolation: the operator runs cluster-wide (a CES is cluster-scoped), with a unique controller
  * class; every ExternalSecret here names a ClusterSecretStore of that class, so other tests'
  * operators leave them (and this CES) alone, and the selector uses a label key of this run.
+ *
+ * ferry-test: cluster-wide (the runner runs this file alone, so this operator never meets another
+ * file's ExternalSecrets before their stores are cached).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
