@@ -5,7 +5,7 @@
  * the PushSecrets with it). Other metadata of an existing PushSecret (finalizers) is kept.
  */
 import type { ClusterPushSecret, PushSecret } from '../../api/types.ts';
-import type { KubeObject, OwnerReference } from '../../kube/types.ts';
+import type { KubeObject, ObjectMeta, OwnerReference } from '../../kube/types.ts';
 import { EsoResources } from '../kinds.ts';
 import { canonicalJson } from '../pushsecret/status.ts';
 
@@ -38,28 +38,35 @@ function controllerRef(cps: ClusterPushSecretObject): OwnerReference {
   };
 }
 
+/** Labels and annotations replaced wholesale by `pushSecretMetadata` (absent → none). */
+function managedMetadata(cps: ClusterPushSecretObject): Pick<ObjectMeta, 'labels' | 'annotations'> {
+  const meta = cps.spec.pushSecretMetadata;
+  return {
+    ...(meta?.labels ? { labels: meta.labels } : {}),
+    ...(meta?.annotations ? { annotations: meta.annotations } : {}),
+  };
+}
+
 /** The PushSecret as it should be; `existing` contributes what we do not manage. */
 export function desiredPushSecret(
   cps: ClusterPushSecretObject,
   namespace: string,
   existing: PushSecretObject | undefined,
 ): PushSecretObject {
-  const meta = cps.spec.pushSecretMetadata;
-  const others = (existing?.metadata.ownerReferences ?? []).filter((r) => r.controller !== true);
-  const metadata = {
-    ...(existing?.metadata ?? {}),
-    name: pushSecretNameOf(cps),
-    namespace,
-    ownerReferences: [...others, controllerRef(cps)],
-  };
-  if (meta?.labels) metadata.labels = meta.labels;
-  else delete metadata.labels;
-  if (meta?.annotations) metadata.annotations = meta.annotations;
-  else delete metadata.annotations;
+  const kept: ObjectMeta = { ...existing?.metadata };
+  delete kept.labels;
+  delete kept.annotations;
+  const others = (kept.ownerReferences ?? []).filter((r) => r.controller !== true);
   return {
     apiVersion: EsoResources.PushSecret.apiVersion,
     kind: 'PushSecret',
-    metadata,
+    metadata: {
+      ...kept,
+      ...managedMetadata(cps),
+      name: pushSecretNameOf(cps),
+      namespace,
+      ownerReferences: [...others, controllerRef(cps)],
+    },
     spec: structuredClone(cps.spec.pushSecretSpec),
     ...(existing?.status ? { status: existing.status } : {}),
   };
