@@ -233,10 +233,30 @@ describe('§9.9 a provider error keeps the last good Secret', () => {
     assert.deepEqual(kept?.data, before.data);
     assert.equal(kept?.metadata.resourceVersion, before.metadata.resourceVersion);
 
+    // §9.16: another failure (reason and status unchanged, new message) keeps lastTransitionTime.
+    // Condition times have whole seconds: let one pass so a reset would show.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await h.client.mergePatch(
+      EsoResources.ExternalSecret,
+      { namespace: h.ns, name },
+      { spec: { target: { template: { data: { x: '{{ .nope }}' } } } } },
+    );
     await h.setStoreData(name, [{ key: 'm', value: `{"k":"${C}v2"}` }]);
+    const other = await h.waitReady(name, {
+      status: 'False',
+      reason: 'SecretSyncedError',
+      message: 'could not update secret',
+    });
+    assert.equal(other.lastTransitionTime, bad.lastTransitionTime);
+
+    await h.client.mergePatch(
+      EsoResources.ExternalSecret,
+      { namespace: h.ns, name },
+      { spec: { target: { template: null } } },
+    );
     const again = await h.waitReady(name, SYNCED);
     await waitSecret(h, name, { data: { k: `${C}v2` } });
-    assert.ok(good.lastTransitionTime && again.lastTransitionTime);
+    assert.ok((again.lastTransitionTime ?? '') > (good.lastTransitionTime ?? ''), 'flipped back');
   });
 });
 

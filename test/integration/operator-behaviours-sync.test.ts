@@ -65,6 +65,9 @@ const ROWS: Row[] = [
     check(es) {
       assert.equal(es.spec['refreshInterval'], '1h0m0s');
       assert.deepEqual(es.spec.target, { creationPolicy: 'Owner', deletionPolicy: 'Retain' });
+      // Strategy fields are not defaulted (eso.md §9.1, v2.9).
+      assert.deepEqual(es.spec['data'], [{ secretKey: 'password', remoteRef: { key: 'db' } }]);
+      assert.equal(es.spec['refreshPolicy'], undefined);
     },
   },
   {
