@@ -114,7 +114,7 @@ export interface StringNode {
   type: typeof N.String;
   pos: number;
   quoted: string;
-  /** The constant's value: `text`, or GoTyped('string', bytes) when it is not valid UTF-8. */
+  /** The constant's value, same as `text` (non-UTF-8 bytes escaped as gostr.ts describes). */
   value: GoValue;
   text: string;
 }

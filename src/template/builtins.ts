@@ -6,7 +6,7 @@
 import type { Val } from './compare.ts';
 import { eq, ge, gt, le, lt, ne } from './compare.ts';
 import { sprint, sprintf, sprintln } from './fmt.ts';
-import { isPrint, stringOrBytes, utf8Encode, utf8Length } from './gostr.ts';
+import { goStringFromBytes, isByteEscape, isPrint, utf8Encode, utf8Length } from './gostr.ts';
 import type { FuncSignature } from './types.ts';
 import {
   assignable,
@@ -227,12 +227,11 @@ function sliceSeq(seq: Seq, lo: number, hi: number): GoValue {
     const part =
       typeof items === 'string' && isAscii(items)
         ? items.slice(lo, hi)
-        : stringOrBytes(
+        : goStringFromBytes(
             (typeof items === 'string' ? utf8Encode(items) : (items as Uint8Array)).slice(lo, hi),
           );
     const type = seq.typed?.type ?? 'string';
-    if (typeof part === 'string') return type === 'string' ? part : new GoTyped(type, part);
-    return new GoTyped(type, part);
+    return type === 'string' ? part : new GoTyped(type, part);
   }
   const out: GoValue = items.slice(lo, hi);
   if (seq.typed !== null) {
@@ -313,6 +312,8 @@ export function jsEscape(s: string): string {
     if (e !== undefined) out += e;
     else if (cp < 0x20) out += '\\u00' + cp.toString(16).toUpperCase().padStart(2, '0');
     else if (cp < 0x80 || isPrint(cp)) out += ch;
+    // Go copies a byte that is not UTF-8 as it is (RuneError counts as printable).
+    else if (isByteEscape(cp)) out += ch;
     else if (cp >= 0xd800 && cp <= 0xdfff) out += '\uFFFD';
     else out += '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
   }

@@ -275,7 +275,7 @@ class State {
     return r;
   }
 
-  /** The else branch's {{break}}/{{continue}} belong to an enclosing range: passed up. */
+  /** A {{continue}} in the else branch belongs to an enclosing range and is passed up. */
   private walkRange(dot: Val, r: BranchNode): WalkResult {
     this.at(r);
     const mark = this.vars.length;
@@ -284,7 +284,8 @@ class State {
     let res: WalkResult = WALK_OK;
     if (!ran && r.elseList !== null) res = this.walk(dot, r.elseList);
     this.vars.length = mark;
-    return res;
+    // Go's walkRange recovers a {{break}} from its own else branch: it ends this range only.
+    return res === WALK_BREAK ? WALK_OK : res;
   }
 
   /** Iterates `val`; returns false when there was nothing to iterate (run the else branch). */

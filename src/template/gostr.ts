@@ -2,11 +2,16 @@
  * Go string facts the engine needs: strconv.Quote / Unquote / UnquoteChar, unicode.IsPrint,
  * byte-wise ordering and UTF-8 lengths. Go strings are bytes; ours are UTF-16, so these helpers
  * work on code points and count or compare as UTF-8 would.
+ *
+ * Bytes that are not valid UTF-8 (a `substr` through a multibyte character, `b64dec` of binary
+ * data, a `"\xff"` literal) travel inside JS strings as lone low surrogates U+DC80–U+DCFF, one per
+ * byte 0x80–0xFF (Python's "surrogateescape"). UTF-8 cannot encode surrogates, so the mapping is
+ * lossless: `goStringFromBytes` and `goStringBytes` convert, and the common all-valid case costs
+ * one well-formedness check.
  */
 
 const printRe = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8');
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
@@ -53,7 +58,17 @@ export function isUnicodeSpace(cp: number): boolean {
   return cp >= 0x2000 && cp <= 0x200a;
 }
 
-/** Length of `s` in UTF-8 bytes (Go's len). */
+/** ES2024's String.prototype.isWellFormed (Node 20 has it; the TS lib target does not). */
+interface WellFormedCheck {
+  isWellFormed(): boolean;
+}
+
+/** Whether UTF-16 unit `c` is the escape of a non-UTF-8 byte (see the module comment). */
+export function isByteEscape(c: number): boolean {
+  return c >= 0xdc80 && c <= 0xdcff;
+}
+
+/** Length of `s` in UTF-8 bytes (Go's len); an escaped byte counts one. */
 export function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -66,19 +81,100 @@ export function utf8Length(s: string): number {
         n += 4;
         i++;
       } else n += 3;
-    } else n += 3;
+    } else n += isByteEscape(c) ? 1 : 3;
   }
   return n;
 }
 
-/** `s` as UTF-8 bytes. */
-export function utf8Encode(s: string): Uint8Array {
-  return encoder.encode(s);
+/** The bytes of Go string `s`: UTF-8, with escaped bytes restored (other lone surrogates: U+FFFD). */
+export function goStringBytes(s: string): Uint8Array {
+  if ((s as unknown as WellFormedCheck).isWellFormed()) return encoder.encode(s);
+  const out = new Uint8Array(s.length * 3);
+  let n = 0;
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    n += encoder.encodeInto(s.slice(from, i), out.subarray(n)).written;
+    if (isByteEscape(c)) out[n++] = c & 0xff;
+    else n += encoder.encodeInto('\uFFFD', out.subarray(n)).written;
+    from = i + 1;
+  }
+  n += encoder.encodeInto(s.slice(from), out.subarray(n)).written;
+  return out.slice(0, n);
 }
 
-/** UTF-8 bytes as a string; invalid sequences become U+FFFD. */
+/** `s` as Go's []rune(s) sees it, written back: each byte that is not UTF-8 becomes U+FFFD. */
+export function withRuneErrors(s: string): string {
+  if ((s as unknown as WellFormedCheck).isWellFormed()) return s;
+  return s.replace(/[\udc80-\udcff]/gu, '\ufffd');
+}
+
+/** `s` as UTF-8 bytes (Go's []byte(s)); same as goStringBytes. */
+export function utf8Encode(s: string): Uint8Array {
+  return goStringBytes(s);
+}
+
+/** Go's string(b): valid UTF-8 decodes as usual, every other byte becomes its escape. */
+export function goStringFromBytes(b: Uint8Array): string {
+  try {
+    return strictDecoder.decode(b);
+  } catch {
+    return decodeEscaping(b);
+  }
+}
+
+/** Same as goStringFromBytes (kept for callers that read bytes as a Go string). */
 export function utf8Decode(b: Uint8Array): string {
-  return decoder.decode(b);
+  return goStringFromBytes(b);
+}
+
+function decodeEscaping(b: Uint8Array): string {
+  let out = '';
+  let from = 0;
+  let i = 0;
+  while (i < b.length) {
+    const lead = b[i] ?? 0;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const w = validSequenceLength(b, i, lead);
+    if (w > 0) {
+      i += w;
+      continue;
+    }
+    out += strictDecoder.decode(b.subarray(from, i)) + String.fromCharCode(0xdc00 | lead);
+    i++;
+    from = i;
+  }
+  return out + strictDecoder.decode(b.subarray(from));
+}
+
+function cont(b: Uint8Array, i: number): boolean {
+  const c = b[i];
+  return c !== undefined && (c & 0xc0) === 0x80;
+}
+
+/** Length of the valid UTF-8 sequence starting at b[i] (Go's rules), or 0. */
+function validSequenceLength(b: Uint8Array, i: number, lead: number): number {
+  if (lead < 0xc2 || lead > 0xf4 || !cont(b, i + 1)) return 0;
+  if (lead < 0xe0) return 2;
+  const c1 = b[i + 1] ?? 0;
+  if (lead === 0xe0 && c1 < 0xa0) return 0;
+  if (lead === 0xed && c1 > 0x9f) return 0;
+  if (!cont(b, i + 2)) return 0;
+  if (lead < 0xf0) return 3;
+  if (lead === 0xf0 && c1 < 0x90) return 0;
+  if (lead === 0xf4 && c1 > 0x8f) return 0;
+  return cont(b, i + 3) ? 4 : 0;
 }
 
 /** Go's string comparison (byte-wise on UTF-8, which is code-point order). */
@@ -89,6 +185,8 @@ export function compareGoStrings(a: string, b: string): number {
     const y = b.charCodeAt(i);
     if (x === y) continue;
     if (x < 0xd800 && y < 0xd800) return x - y;
+    if (isByteEscape(x) || isByteEscape(y))
+      return compareGoBytes(goStringBytes(a), goStringBytes(b));
     const cx = a.codePointAt(i) ?? x;
     const cy = b.codePointAt(i) ?? y;
     return cx - cy;
@@ -130,6 +228,7 @@ function quoteRune(cp: number, ch: string): string {
       return '\\v';
   }
   if (cp < 0x20 || cp === 0x7f) return '\\x' + hex(cp, 2);
+  if (isByteEscape(cp)) return '\\x' + hex(cp & 0xff, 2);
   if (cp >= 0xd800 && cp <= 0xdfff) return '\\ufffd';
   if (cp < 0x10000) return '\\u' + hex(cp, 4);
   return '\\U' + hex(cp, 8);
@@ -225,18 +324,6 @@ function unquoteOctal(s: string): UnquotedChar {
   return { value: v, multibyte: false, tail: s.slice(4) };
 }
 
-/**
- * A Go string made of `bytes`: a JS string when they are valid UTF-8, otherwise the bytes
- * themselves (callers wrap them as GoTyped('string', bytes), the model's non-UTF-8 string).
- */
-export function stringOrBytes(bytes: Uint8Array): string | Uint8Array {
-  try {
-    return strictDecoder.decode(bytes);
-  } catch {
-    return bytes;
-  }
-}
-
 /** Byte-wise comparison of two Go strings, either of which may be raw bytes. */
 export function compareGoBytes(a: string | Uint8Array, b: string | Uint8Array): number {
   if (typeof a === 'string' && typeof b === 'string') return compareGoStrings(a, b);
@@ -247,14 +334,8 @@ export function compareGoBytes(a: string | Uint8Array, b: string | Uint8Array): 
   return x.length - y.length;
 }
 
-/** strconv.Unquote for "…" and `…` literals (the lexer guarantees the delimiters). */
+/** strconv.Unquote for "…" and `…` literals; escapes such as \\xff that do not form UTF-8 stay bytes. */
 export function unquote(lit: string): string {
-  const v = unquoteBytes(lit);
-  return typeof v === 'string' ? v : utf8Decode(v);
-}
-
-/** strconv.Unquote keeping escapes such as \\xff that do not form UTF-8 as raw bytes. */
-export function unquoteBytes(lit: string): string | Uint8Array {
   const q = lit.charCodeAt(0);
   if (lit.length < 2 || lit.charCodeAt(lit.length - 1) !== q) throw new SyntaxError();
   let inner = lit.slice(1, -1);
@@ -278,5 +359,5 @@ export function unquoteBytes(lit: string): string | Uint8Array {
     }
     if (q === 0x27 && inner.length > 0) throw new SyntaxError();
   }
-  return stringOrBytes(Uint8Array.from(bytes));
+  return goStringFromBytes(Uint8Array.from(bytes));
 }

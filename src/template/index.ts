@@ -25,6 +25,7 @@ export { parse, Template } from './template.ts';
 export type { ExecuteOptions, ParseOptions } from './template.ts';
 export type { FuncSignature, HasGoMethods } from './types.ts';
 export { GO_METHODS, methodOf, signatureOf, withSignature } from './types.ts';
+export { goStringBytes, goStringFromBytes } from './gostr.ts';
 export { FuncError, GoTyped } from './value.ts';
 export type { FuncMap, GoFunc, GoValue } from './value.ts';
 
@@ -35,6 +36,15 @@ export function execute(
   opts?: ExecuteOptions,
 ): string {
   return tpl.execute(data, opts);
+}
+
+/** Executes a parsed template; the output bytes exactly as Go writes them. */
+export function executeBytes(
+  tpl: ReturnType<typeof parse>,
+  data: GoValue,
+  opts?: ExecuteOptions,
+): Uint8Array {
+  return tpl.executeBytes(data, opts);
 }
 
 /** Parses and executes in one step. */

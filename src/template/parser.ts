@@ -16,15 +16,7 @@ import type {
   VariableNode,
 } from './ast.ts';
 import { N as nodeTypes, nodeString } from './ast.ts';
-import {
-  goQuote,
-  isUnicodeSpace,
-  SyntaxError as GoSyntaxError,
-  unquote,
-  unquoteBytes,
-  utf8Decode,
-} from './gostr.ts';
-import { GoTyped } from './value.ts';
+import { goQuote, isUnicodeSpace, SyntaxError as GoSyntaxError, unquote } from './gostr.ts';
 import type { Item, ItemType } from './lexer.ts';
 import { itemString, Lexer, T as tokenTypes } from './lexer.ts';
 import { newNumber, NumberSyntaxError } from './number.ts';
@@ -549,23 +541,8 @@ class TreeParser {
   }
 
   private stringNode(token: Item): StringNode {
-    let v: string | Uint8Array;
-    try {
-      v = unquoteBytes(token.val);
-    } catch (e) {
-      if (e instanceof GoSyntaxError) this.errorf(e.message);
-      throw e;
-    }
-    if (typeof v === 'string')
-      return { type: N.String, pos: token.pos, quoted: token.val, text: v, value: v };
-    const text = utf8Decode(v);
-    return {
-      type: N.String,
-      pos: token.pos,
-      quoted: token.val,
-      text,
-      value: new GoTyped('string', v),
-    };
+    const v = this.unquoteOrFail(token.val);
+    return { type: N.String, pos: token.pos, quoted: token.val, text: v, value: v };
   }
 
   private number(token: Item): ArgNode {

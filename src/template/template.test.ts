@@ -189,9 +189,10 @@ describe('range control flow', () => {
       '',
     ],
     [
-      'break in an inner range else stops the outer range',
+      // Go's walkRange recovers the break of its own else branch (checked with the oracle).
+      'break in an inner range else ends only the inner range',
       '{{range (list 1 2)}}{{.}}{{range (list)}}{{else}}{{break}}{{end}}x{{end}}',
-      '1',
+      '1x2x',
     ],
     [
       'a non-empty inner range does not run its else',

@@ -7,7 +7,7 @@ import { builtins } from './builtins.ts';
 import { TemplateError } from './errors.ts';
 import type { ExecLimits, Executable, MissingKey } from './exec.ts';
 import { defaultExecLimits, executeTemplate } from './exec.ts';
-import { utf8Length } from './gostr.ts';
+import { goStringBytes, utf8Length } from './gostr.ts';
 import { ParseFailure, parseTrees } from './parser.ts';
 import type { FuncMap, GoValue } from './value.ts';
 
@@ -58,9 +58,17 @@ export class Template implements Executable {
     return [...this.trees.keys()];
   }
 
-  /** Executes the main template with `data` as dot. */
+  /**
+   * Executes the main template with `data` as dot. The result is a Go string of the value model:
+   * output bytes that are not UTF-8 are escaped (gostr.ts); `executeBytes` gives the exact bytes.
+   */
   execute(data: GoValue, opts: ExecuteOptions = {}): string {
     return this.executeTemplate(this.name, data, opts);
+  }
+
+  /** Executes the main template; the output bytes exactly as Go writes them. */
+  executeBytes(data: GoValue, opts: ExecuteOptions = {}): Uint8Array {
+    return goStringBytes(this.executeTemplate(this.name, data, opts));
   }
 
   /** Executes the template called `name` (Go's ExecuteTemplate). */

@@ -189,19 +189,6 @@ export function unwrap(v: GoValue): GoValue {
   return v instanceof GoTyped ? v.value : v;
 }
 
-/**
- * Methods of a Go value. A GoTyped (or subclass) that defines `[GO_METHODS](name)` exposes Go
- * methods to templates: `.Year`, `.Format "2006"`, `.Compare $v` call the returned function with
- * the template arguments, and methods win over fields and map keys, as reflect's MethodByName does.
- */
-export const GO_METHODS: unique symbol = Symbol.for('ferry.template.methods');
-
-export interface HasGoMethods {
-  [GO_METHODS](name: string): GoFunc | undefined;
-}
-
-/** The method `name` of `v`, if `v` declares methods. */
-export function methodOf(v: GoValue, name: string): GoFunc | undefined {
-  const lookup = (v as Partial<HasGoMethods> | null)?.[GO_METHODS];
-  return typeof lookup === 'function' ? lookup.call(v, name) : undefined;
-}
+// Methods live with the value model; re-exported here for existing importers.
+export { GO_METHODS, methodOf } from './value.ts';
+export type { HasGoMethods } from './value.ts';

@@ -18,6 +18,8 @@ interface RenderOptions {
 interface EngineModule {
   parse(text: string, opts: RenderOptions): unknown;
   execute(tpl: unknown, data: GoValue, opts: RenderOptions): string | Uint8Array;
+  /** The exact output bytes (Go strings may hold bytes that are not UTF-8). */
+  executeBytes?(tpl: unknown, data: GoValue, opts: RenderOptions): Uint8Array;
 }
 
 type FuncSource = Iterable<readonly [string, GoFunc]> | Record<string, GoFunc>;
@@ -97,7 +99,9 @@ function renderWith(engine: EngineModule, funcs: FuncMap, c: TemplateCase): Rend
     return { ok: false, phase: 'parse', error: errorText(err) };
   }
   try {
-    const out = engine.execute(tpl, data, opts);
+    const out = engine.executeBytes
+      ? engine.executeBytes(tpl, data, opts)
+      : engine.execute(tpl, data, opts);
     return { ok: true, output: typeof out === 'string' ? new TextEncoder().encode(out) : out };
   } catch (err) {
     return { ok: false, phase: 'exec', error: errorText(err) };

@@ -94,6 +94,30 @@ describe('template Values scope (eso.md §7.4 TestExecuteTemplate)', () => {
     });
   }
 
+  it('binary provider data renders byte-exact (Go strings are bytes)', () => {
+    const bin = Uint8Array.of(0xff, 0x00, 0xc3, 0x28, 0xe2, 0x98, 0x83, 0x80);
+    const t = target();
+    renderTemplate(
+      { data: { raw: '{{ .bin }}', b64: '{{ .bin | b64enc }}', cut: '{{ substr 0 5 .bin }}' } },
+      t,
+      { engine, data: new Map([['bin', bin]]) },
+    );
+    assert.deepEqual(t.data.get('raw'), bin);
+    assert.equal(dec(t.data.get('b64')), Buffer.from(bin).toString('base64'));
+    assert.deepEqual(t.data.get('cut'), bin.subarray(0, 5));
+  });
+
+  it('b64dec of binary data yields the exact bytes', () => {
+    const bin = Uint8Array.of(0x30, 0x82, 0x01, 0xff, 0xfe, 0x00);
+    const t = target();
+    renderTemplate(
+      { data: { out: '{{ .v | b64dec }}' } },
+      t,
+      ctx({ v: Buffer.from(bin).toString('base64') }),
+    );
+    assert.deepEqual(t.data.get('out'), bin);
+  });
+
   it('a parse error names the key', () => {
     assert.throws(() => {
       renderTemplate({ data: { key: '{{ #xx }}' } }, target(), ctx({}));

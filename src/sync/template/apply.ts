@@ -7,6 +7,7 @@ import type { DecodingStrategy, SecretTemplate, TemplateFrom } from '../../api/t
 import { decodeValue } from '../decoding.ts';
 import { messageOf, SyncError } from '../errors.ts';
 import { sortedEntries } from '../order.ts';
+import { goStringBytes, goStringFromBytes } from '../../template/gostr.ts';
 import type { TemplateEngine } from './engine.ts';
 import { parseKeysAndValues } from './keys-and-values.ts';
 
@@ -35,9 +36,9 @@ export interface TemplateContext {
   rightDelim?: string;
 }
 
-/** Go `string([]byte)` for the template context. Non-UTF-8 bytes are replaced (known gap). */
+/** Go `string([]byte)` for the template context: bytes that are not UTF-8 are kept (escaped). */
 export function templateData(data: ReadonlyMap<string, Uint8Array>): Map<string, string> {
-  return new Map([...data].map(([k, v]) => [k, utf8Decoder.decode(v)]));
+  return new Map([...data].map(([k, v]) => [k, goStringFromBytes(v)]));
 }
 
 type TargetKind = 'data' | 'labels' | 'annotations';
@@ -84,7 +85,8 @@ class Renderer {
         ...(this.ctx.leftDelim !== undefined ? { leftDelim: this.ctx.leftDelim } : {}),
         ...(this.ctx.rightDelim !== undefined ? { rightDelim: this.ctx.rightDelim } : {}),
       });
-      return utf8.encode(out);
+      // The engine returns a Go string; its bytes are the Secret value, exactly as Go writes them.
+      return goStringBytes(out);
     } catch (error) {
       const phase = (error as { phase?: string }).phase;
       const verb = phase === 'parse' ? 'parse' : 'execute';

@@ -18,5 +18,9 @@ export interface RenderOptions {
  * whether parsing or execution failed and whose message is Go's error text.
  */
 export interface TemplateEngine {
+  /**
+   * Data values and the result are Go strings in the engine's model: bytes that are not UTF-8
+   * travel as U+DC80–U+DCFF (src/template/gostr.ts), so binary values survive byte-exact.
+   */
   render(text: string, data: ReadonlyMap<string, string>, options: RenderOptions): string;
 }

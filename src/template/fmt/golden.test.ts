@@ -75,7 +75,8 @@ function run(c: GoldenCase): string {
 void test(`fmt matches Go on ${cases.length} recorded cases`, () => {
   const failures: string[] = [];
   for (const c of cases) {
-    const got = run(c);
+    // Go's outputs were recorded as JSON, where each byte that is not UTF-8 became U+FFFD.
+    const got = run(c).replace(/[\udc80-\udcff]/gu, '\ufffd');
     if (got !== c.want) {
       failures.push(
         `${c.fn}(${JSON.stringify(c.format)}, ${JSON.stringify(c.args)}): got ${JSON.stringify(got)} want ${JSON.stringify(c.want)}`,

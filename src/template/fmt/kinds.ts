@@ -1,5 +1,5 @@
 /** How a GoValue maps onto Go's reflect kinds and type names, for fmt and %T. */
-import { GoTyped, type GoValue } from '../value.ts';
+import { GoTyped, methodOf, type GoValue } from '../value.ts';
 
 export type Kind =
   | 'nil'
@@ -26,6 +26,8 @@ export interface Described {
   readonly elem: string;
   /** For floats: 32 or 64; for complex numbers, the size of each part. */
   readonly bits: 32 | 64;
+  /** For a fmt.Stringer: what its String() returns (%v, %s, %q, %x and %X print it). */
+  readonly stringer?: string;
 }
 
 const INTERFACE = 'interface {}';
@@ -119,6 +121,15 @@ function elemOf(kind: Kind, type: string): string {
 /** Resolves a value's Go kind and type name (unwrapping GoTyped, including nested ones). */
 export function describe(v: GoValue): Described {
   if (!(v instanceof GoTyped)) return describePlain(v);
+  const str = methodOf(v, 'String');
+  if (str !== undefined) {
+    const text = str();
+    return { ...describeTyped(v), stringer: typeof text === 'string' ? text : '' };
+  }
+  return describeTyped(v);
+}
+
+function describeTyped(v: GoTyped): Described {
   const inner = describe(v.value);
   const type = ALIASES.get(v.type) ?? v.type;
   if (type === INTERFACE) return inner;

@@ -230,7 +230,9 @@ export function sprint(args: readonly GoValue[]): string {
   const p = new Printer();
   let prevString = false;
   args.forEach((arg, n) => {
-    const isString = arg !== null && describe(arg).kind === 'string';
+    // A Stringer (time.Time, *semver.Version) prints as text but is not of kind string.
+    const d = arg === null ? null : describe(arg);
+    const isString = d !== null && d.kind === 'string' && d.stringer === undefined;
     if (n > 0 && !isString && !prevString) p.buf.push(' ');
     p.printArg(arg, 'v');
     prevString = isString;

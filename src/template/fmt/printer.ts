@@ -95,6 +95,11 @@ export class Printer {
 
   /** printValue: prints a resolved value; depth > 0 inside maps and slices. */
   printDescribed(d: Described, verb: string, depth: number): void {
+    // Go's handleMethods: a Stringer prints its String() for these verbs (not for %#v).
+    if (d.stringer !== undefined && 'vsxXq'.includes(verb) && !this.f.sharpV) {
+      this.fmtString({ ...d, kind: 'string', raw: d.stringer }, verb);
+      return;
+    }
     switch (d.kind) {
       case 'nil':
         this.printNil(verb, depth);

@@ -1,17 +1,17 @@
 /** UTF-8 helpers with Go's decoding rules (invalid bytes decode one at a time as U+FFFD). */
+import { goStringBytes, goStringFromBytes } from '../gostr.ts';
 
 export const RUNE_ERROR = 0xfffd;
 export const MAX_RUNE = 0x10ffff;
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: false });
-
+/** The bytes of a Go string (non-UTF-8 bytes are escaped in JS strings, see gostr.ts). */
 export function utf8Bytes(s: string): Uint8Array {
-  return encoder.encode(s);
+  return goStringBytes(s);
 }
 
+/** Go's string(b), keeping bytes that are not UTF-8. */
 export function bytesToString(b: Uint8Array): string {
-  return decoder.decode(b);
+  return goStringFromBytes(b);
 }
 
 /** Go's utf8.ValidRune: in range and not a surrogate. */

@@ -1,13 +1,13 @@
 /**
- * Go strings are bytes; ours are JS strings. Text converts as UTF-8. A Go string that is not
- * valid UTF-8 travels as GoTyped('string', bytes) (see sprig's goStringFromBytes); the functions
- * turn it into a "binary string" with one char per byte, which is also how binary secret data
- * may arrive. Functions that want binary (a PKCS#12 file, an RSA ciphertext) try both readings.
+ * Go strings are bytes; ours are JS strings. Text converts as UTF-8, and bytes that are not
+ * UTF-8 travel as escapes (src/template/gostr.ts), so `utf8` gives a Go string's exact bytes.
+ * Binary data may also arrive as a "binary string" with one char per byte: functions that want
+ * binary (a PKCS#12 file, an RSA ciphertext) try both readings.
  */
-import { GoTyped, type GoValue } from '../../value.ts';
+import { goStringBytes, goStringFromBytes } from '../../gostr.ts';
 
 export function utf8(s: string): Buffer {
-  return Buffer.from(s, 'utf8');
+  return Buffer.from(goStringBytes(s));
 }
 
 /** The byte readings of a Go string argument: UTF-8 first, then one byte per char if possible. */
@@ -45,10 +45,7 @@ export function binaryString(b: Uint8Array): string {
   return Buffer.from(b).toString('latin1');
 }
 
-/** A Go string built from bytes: a JS string when valid UTF-8, else GoTyped('string', bytes). */
-export function goString(b: Uint8Array): GoValue {
-  const text = Buffer.from(b).toString('utf8');
-  return Buffer.from(text, 'utf8').equals(Buffer.from(b))
-    ? text
-    : new GoTyped('string', new Uint8Array(b));
+/** Go's string(b), bytes that are not UTF-8 escaped. */
+export function goString(b: Uint8Array): string {
+  return goStringFromBytes(b);
 }

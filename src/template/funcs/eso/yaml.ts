@@ -1,8 +1,10 @@
 /** toYaml / fromYaml with sigs.k8s.io/yaml's behaviour (JSON data model, go-yaml v2 style). */
 import { parseAllDocuments, type ScalarTag, type Tags } from 'yaml';
 import { formatFloat } from '../../fmt.ts';
+import { withRuneErrors } from '../../gostr.ts';
 import { GoTyped, type GoValue } from '../../value.ts';
 import { emitYaml, type JsonValue } from './yaml-emit.ts';
+import { goYamlMessage } from './yaml-errors.ts';
 
 class JsonError extends Error {}
 
@@ -37,13 +39,14 @@ function foldNel(s: string): string {
 function toJson(v: GoValue): JsonValue {
   if (v instanceof GoTyped) return toJson(v.value);
   if (v === null || typeof v === 'boolean') return v;
-  if (typeof v === 'string') return foldNel(v);
+  // encoding/json writes each byte that is not UTF-8 as U+FFFD.
+  if (typeof v === 'string') return foldNel(withRuneErrors(v));
   if (typeof v === 'bigint') return { int: v };
   if (typeof v === 'number') return jsonFloat(v);
   if (typeof v === 'function') throw new JsonError('json: unsupported type: func');
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (Array.isArray(v)) return v.map(toJson);
-  return new Map([...v].map(([k, x]) => [k, toJson(x)]));
+  return new Map([...v].map(([k, x]) => [withRuneErrors(k), toJson(x)]));
 }
 
 const isLetter = (c: string): boolean => /^\p{L}$/u.test(c);
@@ -177,10 +180,7 @@ function parseYamlMap(s: string): Map<string, GoValue> {
   });
   if (doc === undefined) return new Map();
   const err = doc.errors[0];
-  if (err) {
-    const first = err.message.split('\n')[0] ?? err.message;
-    throw new JsonError(`error converting YAML to JSON: yaml: ${first}`);
-  }
+  if (err) throw new JsonError(`error converting YAML to JSON: yaml: ${goYamlMessage(err)}`);
   let value: GoValue;
   try {
     value = fromJs(doc.toJS({ mapAsMap: true }));

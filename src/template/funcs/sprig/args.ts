@@ -3,6 +3,7 @@
  * text/template applies when it calls a Go function with typed parameters. Sprig's functions are
  * declared here with their Go parameter types so that a wrong argument fails with Go's text.
  */
+import { goStringBytes, goStringFromBytes as goStringOf } from '../../gostr.ts';
 import { typeName, withSignature } from '../../types.ts';
 import { FuncError, GoTyped, type GoFunc, type GoValue } from '../../value.ts';
 
@@ -110,7 +111,7 @@ function wrongType(expected: string, v: GoValue): GoArgError {
 export const str: Conv<string> = conv('string', (v) => {
   if (typeof v === 'string') return v;
   if (v instanceof GoTyped && v.type === 'string' && v.value instanceof Uint8Array) {
-    return Buffer.from(v.value).toString('utf8'); // a binary string, seen as text (lossy)
+    return goStringOf(v.value); // non-UTF-8 bytes stay as escapes (gostr.ts)
   }
   if (v instanceof GoTyped && v.type === 'string' && typeof v.value === 'string') return v.value;
   throw wrongType('string', v);
@@ -236,15 +237,9 @@ export function named(goType: string): Conv<GoValue> {
   });
 }
 
-/**
- * A Go string that is not valid UTF-8 (e.g. from `b64dec` or `hexdec` of binary data) cannot be a
- * JS string without loss, so it travels as GoTyped('string', bytes). Valid UTF-8 stays a string.
- */
-export function goStringFromBytes(b: Uint8Array): GoValue {
-  const text = Buffer.from(b).toString('utf8');
-  return Buffer.from(text, 'utf8').equals(Buffer.from(b))
-    ? text
-    : new GoTyped('string', new Uint8Array(b));
+/** Go's string(b) (e.g. `b64dec` of binary data): bytes that are not UTF-8 stay escaped (gostr.ts). */
+export function goStringFromBytes(b: Uint8Array): string {
+  return goStringOf(b);
 }
 
 /** A `string` parameter read as its bytes (keeps binary strings intact). */
@@ -252,5 +247,5 @@ export const bytesArg: Conv<Buffer> = conv('string', (v) => {
   if (v instanceof GoTyped && v.type === 'string' && v.value instanceof Uint8Array) {
     return Buffer.from(v.value);
   }
-  return Buffer.from(str(v), 'utf8');
+  return Buffer.from(goStringBytes(str(v)));
 });

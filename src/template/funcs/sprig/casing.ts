@@ -3,12 +3,22 @@
  * shuffle) and Masterminds/goutils word helpers (swapcase, untitle, initials, nospace, wrap,
  * abbreviate). Several goutils helpers walk bytes, not runes: kept, since sprig users see it.
  */
+import { goStringBytes, goStringFromBytes, isByteEscape, withRuneErrors } from '../../gostr.ts';
 import { isLetter, isLower, isNumber, isPunct, isSpace, isTitle, isUpper } from './unicode.ts';
 import { toLower, toTitle, toUpper } from './unicode.ts';
 
 const RUNE_ERROR = 0xfffd;
-const cps = (s: string): number[] => Array.from(s, (c) => c.codePointAt(0) ?? 0);
+/** Runes of s as Go's range over a string yields them: a byte that is not UTF-8 is RuneError. */
+const cps = (s: string): number[] =>
+  Array.from(s, (c) => {
+    const cp = c.codePointAt(0) ?? 0;
+    return isByteEscape(cp) ? RUNE_ERROR : cp;
+  });
 const fromCps = (cs: number[]): string => String.fromCodePoint(...cs);
+/** Code points with escaped bytes kept, for xstrings code that copies byte spans unchanged. */
+const rawCps = (s: string): number[] => Array.from(s, (c) => c.codePointAt(0) ?? 0);
+/** What utf8.DecodeRune reports as RuneError: U+FFFD itself or a byte that is not UTF-8. */
+const isInvalid = (r: number): boolean => r === RUNE_ERROR || isByteEscape(r);
 
 const isConnector = (r: number): boolean => r === 0x2d || r === 0x5f || isSpace(r);
 
@@ -78,7 +88,7 @@ function nextValid(cs: number[], i: number, prev: number): [number, number] {
   for (let j = i; j < cs.length; j++) {
     size++;
     const r = cs[j] ?? 0;
-    if (r !== RUNE_ERROR) return [r, size];
+    if (!isInvalid(r)) return [r, size];
   }
   return [prev, size];
 }
@@ -123,7 +133,7 @@ function nextWord(cs: number[], start: number): Word {
   const i = start + size;
   let end: number;
   let wt: number;
-  if (r === RUNE_ERROR) [wt, end] = [W.invalid, i];
+  if (isInvalid(r)) [wt, end] = [W.invalid, i];
   else if (isConnector(r)) [wt, end] = [W.connector, scanWhile(cs, i, r, isConnector)];
   else if (isPunct(r)) [wt, end] = [W.punct, scanWhile(cs, i, r, isPunct)];
   else if (isUpper(r)) [wt, end] = [W.upper, upperWord(cs, i, r)];
@@ -143,12 +153,16 @@ function lowerWord(out: number[], w: Pick<Word, 'wt' | 'word'>, connector: numbe
     out.push(...w.word);
     return;
   }
-  for (const r of w.word) out.push(isConnector(r) ? connector : isUpper(r) ? toLower(r) : r);
+  for (const r of w.word) {
+    // Go re-encodes these words rune by rune: a byte that is not UTF-8 becomes U+FFFD.
+    const c = isByteEscape(r) ? RUNE_ERROR : r;
+    out.push(isConnector(c) ? connector : isUpper(c) ? toLower(c) : c);
+  }
 }
 
 /** xstrings' camelCaseToLowerCase, behind ToSnakeCase ('_') and ToKebabCase ('-'). */
 export function toDelimitedLower(s: string, connectorChar: string): string {
-  const cs = cps(s);
+  const cs = rawCps(s);
   if (cs.length === 0) return '';
   const conn = connectorChar.codePointAt(0) ?? 0x5f;
   const out: number[] = [];
@@ -234,7 +248,7 @@ export function uncapitalize(s: string): string {
 }
 
 /** The UTF-8 bytes of s. */
-export const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
+export const utf8 = (s: string): Buffer => Buffer.from(goStringBytes(s));
 
 /** goutils.Initials: walks bytes, so a multi-byte first letter comes out as its lead byte. */
 export function initials(s: string): string {
@@ -264,7 +278,7 @@ export function wrapCustom(s: string, width: number, nl: string, wrapLong: boole
   const sep = nl === '' ? '\n' : nl;
   const w = Math.max(width, 1);
   const b = utf8(s);
-  const sub = (a: number, z: number): string => b.subarray(a, z).toString('utf8');
+  const sub = (a: number, z: number): string => goStringFromBytes(b.subarray(a, z));
   let off = 0;
   let out = '';
   while (b.length - off > w) {
@@ -300,7 +314,7 @@ export function abbreviateFull(s: string, offset: number, maxWidth: number): str
   const b = utf8(s);
   const len = b.length;
   if (len <= maxWidth) return s;
-  const sub = (a: number, z: number): string => b.subarray(a, z).toString('utf8');
+  const sub = (a: number, z: number): string => goStringFromBytes(b.subarray(a, z));
   let off = Math.min(offset, len);
   if (len - off < maxWidth - 3) off = len - (maxWidth - 3);
   if (off <= 4) return `${sub(0, maxWidth - 3)}...`;
@@ -311,7 +325,7 @@ export function abbreviateFull(s: string, offset: number, maxWidth: number): str
 
 /** xstrings.Shuffle (Fisher–Yates over runes) with an injected random source. */
 export function shuffle(s: string, random: () => number): string {
-  const rs = Array.from(s);
+  const rs = Array.from(withRuneErrors(s));
   for (let i = rs.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [rs[i], rs[j]] = [rs[j] ?? '', rs[i] ?? ''];

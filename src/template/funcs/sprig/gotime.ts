@@ -4,7 +4,8 @@
  * "Local" is whatever zone the caller configures (UTC by default).
  */
 import { readFileSync } from 'node:fs';
-import { GoTyped } from '../../value.ts';
+import { withSignature } from '../../types.ts';
+import { GO_METHODS, GoTyped, type GoFunc, type GoValue, type HasGoMethods } from '../../value.ts';
 
 /** Where a time is shown: an IANA zone, or a fixed offset (from a parsed "-07:00"). */
 export type GoLocation = { zone: string } | { fixed: number; name: string };
@@ -162,8 +163,28 @@ function offsetAbbr(offset: number): string {
   return `${sign}${h}${m === 0 ? '' : String(m).padStart(2, '0')}`;
 }
 
+/** time.Month and time.Weekday: named ints that print as their English names. */
+class NamedInt extends GoTyped implements HasGoMethods {
+  constructor(
+    type: string,
+    n: number,
+    private readonly text: string,
+  ) {
+    super(type, BigInt(n));
+  }
+
+  [GO_METHODS](name: string): GoFunc | undefined {
+    return name === 'String'
+      ? withSignature({ params: [], result: 'string' }, () => this.text)
+      : undefined;
+  }
+}
+
+const nullary = (result: string, f: () => GoValue): GoFunc =>
+  withSignature({ params: [], result }, f);
+
 /** A Go time.Time value. Prints (as %v) through its Go String() form. */
-export class GoTime extends GoTyped {
+export class GoTime extends GoTyped implements HasGoMethods {
   constructor(
     readonly sec: number,
     readonly nsec: number,
@@ -204,6 +225,56 @@ export class GoTime extends GoTyped {
   /** json.Marshal of a time.Time: RFC 3339 with nanoseconds. */
   goJson(): string {
     return `"${this.format('2006-01-02T15:04:05.999999999Z07:00')}"`;
+  }
+
+  /** time.Time's methods that need no other time value (`.Year`, `.Format "2006"`, `.UTC`). */
+  [GO_METHODS](name: string): GoFunc | undefined {
+    const f = (): Fields => fieldsOf(this.sec, this.nsec, this.loc);
+    const int = (pick: (x: Fields) => number): GoFunc => nullary('int', () => BigInt(pick(f())));
+    const int64 = (n: bigint): GoFunc => nullary('int64', () => new GoTyped('int64', n));
+    switch (name) {
+      case 'Year':
+        return int((x) => x.year);
+      case 'Day':
+        return int((x) => x.day);
+      case 'YearDay':
+        return int((x) => x.yday);
+      case 'Hour':
+        return int((x) => x.hour);
+      case 'Minute':
+        return int((x) => x.min);
+      case 'Second':
+        return int((x) => x.sec);
+      case 'Nanosecond':
+        return int((x) => x.nsec);
+      case 'Month':
+        return nullary('time.Month', () => {
+          const m = f().month;
+          return new NamedInt('time.Month', m, MONTHS[m - 1] ?? '');
+        });
+      case 'Weekday':
+        return nullary('time.Weekday', () => {
+          const d = f().wday;
+          return new NamedInt('time.Weekday', d, DAYS[d] ?? '');
+        });
+      case 'Unix':
+        return int64(BigInt(this.sec));
+      case 'UnixMilli':
+        return int64(this.ns / 1_000_000n - (this.ns % 1_000_000n < 0n ? 1n : 0n));
+      case 'UnixNano':
+        return int64(this.ns);
+      case 'IsZero':
+        return nullary('bool', () => this.ns === GoTime.zero().ns);
+      case 'UTC':
+        return nullary('time.Time', () => this.in(UTC));
+      case 'String':
+        return nullary('string', () => this.value);
+      case 'Format':
+        return withSignature({ params: ['string'], result: 'string' }, (layout) =>
+          this.format(typeof layout === 'string' ? layout : ''),
+        );
+    }
+    return undefined;
   }
 }
 

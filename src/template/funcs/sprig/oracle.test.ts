@@ -3,6 +3,7 @@
  * (tools/template-oracle, built by `go build` there) and by Ferry; outputs and errors must match.
  * Skipped when the oracle binary has not been built.
  */
+import { goStringFromBytes } from '../../gostr.ts';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -62,7 +63,10 @@ function compareWithGo(cases: readonly string[], stringMap: boolean): void {
   for (const a of answers) {
     const tpl = cases[a.id] ?? '';
     it(tpl, () => {
-      const want = a.ok ? Buffer.from(a.output ?? '', 'base64').toString('utf8') : `ERR ${a.error}`;
+      // Compared as Go strings: bytes that are not UTF-8 are escaped on both sides (gostr.ts).
+      const want = a.ok
+        ? goStringFromBytes(Buffer.from(a.output ?? '', 'base64'))
+        : `ERR ${a.error}`;
       let got: string;
       try {
         got = render(tpl, data, { funcs, name: 'tpl' });

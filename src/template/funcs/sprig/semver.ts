@@ -1,5 +1,13 @@
 /** Masterminds/semver v3.4.0 (the version ESO builds with) behind `semver` and `semverCompare`. */
-import { FuncError, GoTyped, type GoFunc, type GoValue } from '../../value.ts';
+import { withSignature } from '../../types.ts';
+import {
+  FuncError,
+  GO_METHODS,
+  GoTyped,
+  type GoFunc,
+  type GoValue,
+  type HasGoMethods,
+} from '../../value.ts';
 import { fixed, str } from './args.ts';
 
 interface Version {
@@ -215,42 +223,98 @@ export function semverCompare(constraint: string, version: string): boolean {
   });
 }
 
-/** A semver version in templates; it marshals to JSON as its string, like *semver.Version. */
-class VersionValue extends GoTyped {
+function versionString(v: Version): string {
+  const pre = v.pre ? `-${v.pre}` : '';
+  return `${v.major}.${v.minor}.${v.patch}${pre}${v.metadata ? `+${v.metadata}` : ''}`;
+}
+
+/** Version.originalVPrefix: "v" when the parsed text started with one. */
+const vPrefix = (v: Version): string => (v.original.startsWith('v') ? 'v' : '');
+
+/** Version.IncMajor/IncMinor/IncPatch (v3.4): pre-release and metadata are dropped. */
+function increment(v: Version, part: 'major' | 'minor' | 'patch'): Version {
+  let next: Version = { ...v, pre: '', metadata: '' };
+  if (part === 'major') next = { ...next, major: v.major + 1n, minor: 0n, patch: 0n };
+  else if (part === 'minor') next = { ...next, minor: v.minor + 1n, patch: 0n };
+  // IncPatch of a pre-release only drops the pre-release (1.2.3-beta → 1.2.3).
+  else if (v.pre === '') next = { ...next, patch: v.patch + 1n };
+  return { ...next, original: vPrefix(v) + versionString(next) };
+}
+
+const u64 = (n: bigint): GoTyped => new GoTyped('uint64', n);
+
+/**
+ * A Masterminds semver version: `semver` returns a `*semver.Version`, the Inc* methods a
+ * `semver.Version`. Methods as in v3.4; fmt prints it through String(), JSON marshals the string.
+ */
+class VersionValue extends GoTyped implements HasGoMethods {
   constructor(
-    private readonly text: string,
-    fields: Map<string, GoValue>,
+    readonly version: Version,
+    private readonly pointer: boolean,
   ) {
-    super('semver.Version', fields);
+    super(pointer ? '*semver.Version' : 'semver.Version', versionString(version));
   }
 
   goJson(): string {
-    return JSON.stringify(this.text);
+    return JSON.stringify(versionString(this.version));
   }
-}
 
-/** The *semver.Version value: its accessors are exposed as fields for templates. */
-function versionValue(v: Version): GoValue {
-  const text = `${v.major}.${v.minor}.${v.patch}${v.pre ? `-${v.pre}` : ''}${v.metadata ? `+${v.metadata}` : ''}`;
-  const u64 = (n: bigint): GoTyped => new GoTyped('uint64', n);
-  return new VersionValue(
-    text,
-    new Map<string, GoValue>([
-      ['Major', u64(v.major)],
-      ['Minor', u64(v.minor)],
-      ['Patch', u64(v.patch)],
-      ['Prerelease', v.pre],
-      ['Metadata', v.metadata],
-      ['Original', v.original],
-      ['String', () => text],
-    ]),
-  );
+  [GO_METHODS](name: string): GoFunc | undefined {
+    const v = this.version;
+    const nullary = (result: string, f: () => GoValue): GoFunc =>
+      withSignature({ params: [], result }, f);
+    const compare = (result: string, f: (d: number) => GoValue): GoFunc =>
+      withSignature({ params: ['*semver.Version'], result }, (o) => {
+        if (!(o instanceof VersionValue))
+          throw new FuncError('invalid memory address or nil pointer dereference');
+        return f(compareVersions(v, o.version));
+      });
+    switch (name) {
+      case 'Major':
+        return nullary('uint64', () => u64(v.major));
+      case 'Minor':
+        return nullary('uint64', () => u64(v.minor));
+      case 'Patch':
+        return nullary('uint64', () => u64(v.patch));
+      case 'Prerelease':
+        return nullary('string', () => v.pre);
+      case 'Metadata':
+        return nullary('string', () => v.metadata);
+      case 'String':
+        return nullary('string', () => versionString(v));
+      case 'IncMajor':
+      case 'IncMinor':
+      case 'IncPatch': {
+        const part = name.slice(3).toLowerCase() as 'major' | 'minor' | 'patch';
+        return nullary('semver.Version', () => new VersionValue(increment(v, part), false));
+      }
+    }
+    // Original, Compare & co. have pointer receivers: a semver.Version (an Inc* result) lacks them.
+    if (!this.pointer) return undefined;
+    switch (name) {
+      case 'Original':
+        return nullary('string', () => v.original);
+      case 'Compare':
+        return compare('int', (d) => BigInt(d));
+      case 'LessThan':
+        return compare('bool', (d) => d < 0);
+      case 'GreaterThan':
+        return compare('bool', (d) => d > 0);
+      case 'LessThanEqual':
+        return compare('bool', (d) => d <= 0);
+      case 'GreaterThanEqual':
+        return compare('bool', (d) => d >= 0);
+      case 'Equal':
+        return compare('bool', (d) => d === 0);
+    }
+    return undefined;
+  }
 }
 
 /** The semver functions, keyed by template name. */
 export function semverFuncs(): [string, GoFunc][] {
   return [
-    fixed('semver', [str], (s) => versionValue(parseVersion(s))),
+    fixed('semver', [str], (s) => new VersionValue(parseVersion(s), true)),
     fixed('semverCompare', [str, str], semverCompare),
   ];
 }

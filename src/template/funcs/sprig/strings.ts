@@ -1,4 +1,5 @@
 /** Sprig's strings.go plus the string one-liners of functions.go. */
+import { isByteEscape } from '../../gostr.ts';
 import { FuncError, GoTyped, type GoFunc, type GoValue } from '../../value.ts';
 import {
   any,
@@ -56,6 +57,7 @@ export function goQuote(s: string): string {
     const c = ch.codePointAt(0) ?? 0;
     const e = esc[ch];
     if (e !== undefined) out += e;
+    else if (isByteEscape(c)) out += `\\x${(c & 0xff).toString(16)}`;
     else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
     else if (isPrint(c)) out += ch;
     else if (c < 0x80) out += `\\x${c.toString(16).padStart(2, '0')}`;
@@ -130,22 +132,22 @@ function substr(start: number, end: number, s: string): string {
   const len = b.length;
   if (start < 0) {
     if (end < 0 || end > len) throw sliceBounds('', end, len);
-    return b.subarray(0, end).toString('utf8');
+    return goStringFromBytes(b.subarray(0, end));
   }
   if (end < 0 || end > len) {
     if (start > len)
       throw new FuncError(`runtime error: slice bounds out of range [${start}:${len}]`);
-    return b.subarray(start).toString('utf8');
+    return goStringFromBytes(b.subarray(start));
   }
   if (start > end)
     throw new FuncError(`runtime error: slice bounds out of range [${start}:${end}]`);
-  return b.subarray(start, end).toString('utf8');
+  return goStringFromBytes(b.subarray(start, end));
 }
 
 function trunc(c: number, s: string): string {
   const b = utf8(s);
-  if (c < 0 && b.length + c > 0) return b.subarray(b.length + c).toString('utf8');
-  if (c >= 0 && b.length > c) return b.subarray(0, c).toString('utf8');
+  if (c < 0 && b.length + c > 0) return goStringFromBytes(b.subarray(b.length + c));
+  if (c >= 0 && b.length > c) return goStringFromBytes(b.subarray(0, c));
   return s;
 }
 

@@ -1,5 +1,6 @@
 /** Sprig's `strval` and the fmt `%v` rendering it falls back to. */
 import { formatValue } from '../../fmt.ts';
+import { goStringFromBytes } from '../../gostr.ts';
 import type { GoValue } from '../../value.ts';
 import { unwrap } from './args.ts';
 
@@ -12,6 +13,6 @@ export function sprintV(v: GoValue): string {
 export function strval(v: GoValue): string {
   const u = unwrap(v);
   if (typeof u === 'string') return u;
-  if (u instanceof Uint8Array) return Buffer.from(u).toString('utf8');
+  if (u instanceof Uint8Array) return goStringFromBytes(u);
   return sprintV(v);
 }

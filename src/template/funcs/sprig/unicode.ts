@@ -71,7 +71,11 @@ export function toTitle(c: number): number {
 /** Maps every rune of `s`. */
 export function mapRunes(s: string, f: (c: number) => number): string {
   let out = '';
-  for (const c of s) out += String.fromCodePoint(f(c.codePointAt(0) ?? 0));
+  for (const c of s) {
+    const cp = c.codePointAt(0) ?? 0;
+    // strings.Map sees a byte that is not UTF-8 as RuneError and writes U+FFFD.
+    out += String.fromCodePoint(f(cp >= 0xdc80 && cp <= 0xdcff ? 0xfffd : cp));
+  }
   return out;
 }
 
