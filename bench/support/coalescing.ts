@@ -1,0 +1,71 @@
+/**
+ * Goal 7 (one provider read per distinct key per refresh window): K ExternalSecrets that read the
+ * same remote key, counted two ways. Through the operator's reconciler, as wired today; and
+ * through the sync core's fetch step (src/sync/fetch.ts) with one Coalescer shared by the window
+ * versus a fresh one per ExternalSecret.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ExternalSecretObject } from '../../src/controllers/externalsecret/reconcile.ts';
+import { EsoResources } from '../../src/controllers/kinds.ts';
+import { Coalescer, fetchProviderData } from '../../src/sync/index.ts';
+import { silentLogger } from '../../src/telemetry/logger.ts';
+import { BenchWorld, startOperator, waitIdle } from './operator-rig.ts';
+import { WarpClock } from './warp-clock.ts';
+
+const SHARED_KEY = 'shared-key';
+const NAMESPACE = 'shared';
+const WINDOW_MS = 3_600_000;
+
+export interface CoalescingResult {
+  /** Reads of the shared key in one refresh cycle of the operator. */
+  operator: number;
+  /** Reads with one Coalescer for the window (TTL = refresh interval). */
+  sharedCoalescer: number;
+  /** Reads with a fresh Coalescer per ExternalSecret (no sharing). */
+  perExternalSecret: number;
+}
+
+export async function measureCoalescing(
+  k: number,
+  options: { latencyMs: number; concurrency: number; seed: number },
+): Promise<CoalescingResult> {
+  const clock = new WarpClock();
+  const world = new BenchWorld(clock, options.latencyMs);
+  const es = Array.from({ length: k }, (_, i) => ({
+    name: `es-${i}`,
+    key: SHARED_KEY,
+    refreshInterval: '1h',
+  }));
+  await world.addNamespace(NAMESPACE, [SHARED_KEY], es);
+  const rig = await startOperator(world, { clock, model: 'ferry', ...options });
+  const idle = () => waitIdle(rig.controller, () => delay(5));
+  await idle();
+  const mark = world.reads.length;
+  clock.warp(WINDOW_MS * 1.25);
+  await idle();
+  const operator = world.reads.length - mark;
+  await rig.stop();
+
+  const objects = (
+    await world.api.client().list<ExternalSecretObject>(EsoResources.ExternalSecret, {
+      namespace: NAMESPACE,
+    })
+  ).items;
+  const store = world.stores.get(NAMESPACE);
+  if (!store) throw new Error('the shared store is missing');
+  const context = { namespace: NAMESPACE, kube: {} as never, clock, logger: silentLogger(), fetch };
+  const readAll = async (coalescerFor: () => Coalescer): Promise<number> => {
+    const before = world.reads.length;
+    for (const object of objects) {
+      const client = world.registry.forStore(store).newClient(store, context);
+      await fetchProviderData(object, { clientFor: () => client, coalescer: coalescerFor() });
+    }
+    return world.reads.length - before;
+  };
+  const shared = new Coalescer({ ttlMs: WINDOW_MS, now: () => clock.now() });
+  return {
+    operator,
+    sharedCoalescer: await readAll(() => shared),
+    perExternalSecret: await readAll(() => new Coalescer()),
+  };
+}
