@@ -142,7 +142,7 @@ describe('§9.20 ClusterSecretStore conditions', { concurrency: true }, () => {
 });
 
 describe('§9.21 controller class and the flood gate', { concurrency: true }, () => {
-  it('a store of another controller class is ignored, and so are its ExternalSecrets', async () => {
+  it('a store of another controller class is ignored, and so is any ExternalSecret naming it', async () => {
     const name = 'other-class';
     await h.createStore(name, [{ key: 'k', value: `${C}x` }], {
       controller: 'someone-else',
@@ -152,6 +152,19 @@ describe('§9.21 controller class and the flood gate', { concurrency: true }, ()
       secretStoreRef: { name, kind: 'SecretStore' },
       data: [{ secretKey: 'k', remoteRef: { key: 'k' } }],
     });
+    // One sourceRef naming a store of another class is enough to skip the whole ExternalSecret.
+    await h.createStore('mixed-ours', [{ key: 'k', value: `${C}m` }]);
+    await h.createExternalSecret('mixed-class', {
+      secretStoreRef: { name: 'mixed-ours', kind: 'SecretStore' },
+      data: [
+        { secretKey: 'k', remoteRef: { key: 'k' } },
+        {
+          secretKey: 'x',
+          remoteRef: { key: 'k' },
+          sourceRef: { storeRef: { name, kind: 'SecretStore' } },
+        },
+      ],
+    });
     await holds(
       'nothing written',
       async () => {
@@ -159,8 +172,11 @@ describe('§9.21 controller class and the flood gate', { concurrency: true }, ()
           namespace: h.ns,
           name,
         });
-        const es = await h.externalSecret(name);
-        return store?.status === undefined && es?.status === undefined && !(await h.secret(name));
+        const untouched = async (es: string) =>
+          (await h.externalSecret(es))?.status === undefined && !(await h.secret(es));
+        return (
+          store?.status === undefined && (await untouched(name)) && (await untouched('mixed-class'))
+        );
       },
       QUIET_MS,
     );

@@ -42,6 +42,8 @@ function harness() {
     spec: { provider: { fake: { data: [{ key: 'db', value: SECRET_VALUE }] } } },
     status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Valid' }] },
   };
+  /** Stores other than `fake`, by name. */
+  const otherStores = new Map<string, AnySecretStore>();
   const events: string[] = [];
   const fieldManagers: string[] = [];
   const client: KubeClient = {
@@ -68,7 +70,7 @@ function harness() {
       getByRef: (ref) => staleEs ?? cachedEs(`externalsecrets/${objectKey(ref)}`),
     },
     secrets: { getByRef: (ref) => cachedSecret(`secrets/${objectKey(ref)}`) },
-    stores: { get: () => store },
+    stores: { get: (_kind, _ns, name) => otherStores.get(name) ?? store },
     registry: createDefaultRegistry({ clock }),
     engine: goTemplateEngine(),
     kube: {} as never,
@@ -86,6 +88,7 @@ function harness() {
   return {
     kube,
     store,
+    otherStores,
     writes: kube.writes,
     fieldManagers,
     events,
@@ -168,6 +171,23 @@ describe('ExternalSecretReconciler', () => {
     h.editEs((es) => {
       es.metadata.finalizers = [EXTERNAL_SECRET_FINALIZER];
       es.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+    });
+    assert.equal(await h.reconciler.reconcile(request), undefined);
+    assert.deepEqual(h.writes, []);
+  });
+
+  it('skips ExternalSecrets with any sourceRef store of another controller class', async () => {
+    const h = harness();
+    h.otherStores.set('foreign', { ...h.store, spec: { ...h.store.spec, controller: 'other' } });
+    h.editEs((es) => {
+      es.spec.data = [
+        ...(es.spec.data ?? []),
+        {
+          secretKey: 'OTHER',
+          remoteRef: { key: 'db' },
+          sourceRef: { storeRef: { name: 'foreign', kind: 'SecretStore' } },
+        },
+      ];
     });
     assert.equal(await h.reconciler.reconcile(request), undefined);
     assert.deepEqual(h.writes, []);

@@ -175,16 +175,25 @@ export class ExternalSecretReconciler {
     metrics.externalSecretReconcileDuration.set(ref, (this.deps.clock.now() - startMs) * 1e6);
   }
 
-  /** ESO skips an ExternalSecret whose store belongs to another controller class. */
+  /**
+   * ESO (`shouldSkipUnmanagedStore`) skips an ExternalSecret when any store it names, in
+   * `secretStoreRef` or a `sourceRef.storeRef`, belongs to another controller class.
+   */
   private unmanagedStore(es: ExternalSecretObject): boolean {
-    const ref = es.spec.secretStoreRef;
-    if (!ref?.name) return false;
-    const store = this.deps.stores.get(
-      ref.kind ?? 'SecretStore',
-      es.metadata.namespace ?? 'default',
-      ref.name,
-    );
-    return store !== undefined && !isOurs(store, this.deps.controllerClass);
+    const refs = [
+      es.spec.secretStoreRef,
+      ...(es.spec.data ?? []).map((d) => d.sourceRef?.storeRef),
+      ...(es.spec.dataFrom ?? []).map((d) => d.sourceRef?.storeRef),
+    ];
+    return refs.some((ref) => {
+      if (!ref?.name) return false;
+      const store = this.deps.stores.get(
+        ref.kind ?? 'SecretStore',
+        es.metadata.namespace ?? 'default',
+        ref.name,
+      );
+      return store !== undefined && !isOurs(store, this.deps.controllerClass);
+    });
   }
 
   private withRememberedRefresh(key: string, es: ExternalSecretObject): ExternalSecretObject {
