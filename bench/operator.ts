@@ -64,6 +64,12 @@ const clock = new WarpClock();
 const world = new BenchWorld(clock, opts.latencyMs);
 const idle = (rig: OperatorRig, done?: () => boolean) =>
   waitIdle(rig.controller, () => delay(5), { done });
+const rigOptions = (model: QueueModel) => ({
+  clock,
+  model,
+  concurrency: opts.concurrency,
+  seed: opts.seed,
+});
 const isWrite = (verb: string) => !['get', 'list', 'watch'].includes(verb);
 
 /** Creates `count` ExternalSecrets while a refresh cycle is queued; their time-to-Ready (ms). */
@@ -86,7 +92,7 @@ const bareHeap = settledHeap() - heap0;
 async function ferryRun() {
   step(`initial sync of ${opts.n} ExternalSecrets`);
   const started = performance.now();
-  const rig = await startOperator(world, { clock, model: 'ferry', ...opts });
+  const rig = await startOperator(world, rigOptions('ferry'));
   await idle(rig, () => keys.every((k) => world.readyAt.has(k)));
   const initialMs = performance.now() - started;
   const firstSyncWrites = rig.client.writes() / opts.n;
@@ -123,14 +129,18 @@ const operatorHeap = ferry.heap - settledHeap();
 step('refresh cycle, ESO queue');
 // (a) ESO model: a restart finds every refresh due (Ferry keeps unchanged refresh times in
 // memory), so all N wait in the single FIFO lane, as N timer-driven refreshes would.
-const rig = await startOperator(world, { clock, model: 'eso', ...opts });
+const rig = await startOperator(world, rigOptions('eso'));
 const queuedEso = rig.controller.queue.len();
 const ttrEso = await timeToReady(rig, 'new-eso');
 await idle(rig);
 await rig.stop();
 
 step('coalescing');
-const coalescing = await measureCoalescing(opts.k, { ...opts });
+const coalescing = await measureCoalescing(opts.k, {
+  latencyMs: opts.latencyMs,
+  concurrency: opts.concurrency,
+  seed: opts.seed,
+});
 step(`refresh spread: ${opts.spreadHours} simulated hours, twice`);
 const spreadOptions = { n: opts.spreadN, hours: opts.spreadHours, seed: opts.seed };
 const spread: Record<QueueModel, Awaited<ReturnType<typeof simulateSpread>>> = {

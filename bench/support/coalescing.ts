@@ -37,7 +37,8 @@ export async function measureCoalescing(
     refreshInterval: '1h',
   }));
   await world.addNamespace(NAMESPACE, [SHARED_KEY], es);
-  const rig = await startOperator(world, { clock, model: 'ferry', ...options });
+  const { concurrency, seed } = options;
+  const rig = await startOperator(world, { clock, model: 'ferry', concurrency, seed });
   const idle = () => waitIdle(rig.controller, () => delay(5));
   await idle();
   const mark = world.reads.length;
