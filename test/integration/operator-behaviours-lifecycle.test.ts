@@ -116,6 +116,15 @@ describe('§9.6 a manual edit or a deleted Secret forces a sync', { concurrency:
         });
       else await holds('the deletion', async () => (await h.secret(name)) === undefined, QUIET_MS);
     });
+
+  it('Orphan: a deleted Secret comes back only at the next periodic refresh', async () => {
+    const name = 'repair-orphan-periodic';
+    await simple(name, { refreshInterval: '3s', target: { creationPolicy: 'Orphan' } });
+    await waitSecret(h, name, { data: { k: `${C}v1` }, owned: false });
+    await h.client.delete(Resources.Secret, { namespace: h.ns, name });
+    // The Orphan row above shows the watch event alone does not bring it back.
+    await waitSecret(h, name, { data: { k: `${C}v1` } });
+  });
 });
 
 interface RefreshRow {

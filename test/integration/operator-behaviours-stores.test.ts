@@ -34,6 +34,12 @@ interface ConditionRow {
 
 const CONDITION_ROWS: ConditionRow[] = [
   {
+    name: 'none',
+    title: 'no conditions',
+    conditions: () => [],
+    allowed: true,
+  },
+  {
     name: 'by-name',
     title: 'namespaces lists the namespace',
     conditions: (ns) => [{ namespaces: [ns] }],
