@@ -124,6 +124,8 @@ export function addPushSecretControllers(runtime: OperatorRuntime, wiring: PushS
       client: wiring.client,
       clusterPushSecrets: clusterPushSecrets.store,
       namespaces: namespaces.store,
+      clusterSecretStores: wiring.clusterStores.store,
+      controllerClass: config.controllerClass,
       recorder: new EventRecorder({
         client: wiring.client,
         clock,

@@ -35,6 +35,7 @@ const mountV2 = uniqueName('pkv2');
 const mountV1 = uniqueName('pkv1');
 const klass = uniqueName('ferry-push');
 const nsLabel = uniqueName('push-target');
+const clusterStore = uniqueName('bao-cluster');
 let client: KubeClient;
 let ns: string;
 let otherNs: string;
@@ -120,6 +121,15 @@ before(async () => {
   });
   await client.create(EsoResources.SecretStore, store('bao-v2', mountV2, 'v2'));
   await client.create(EsoResources.SecretStore, store('bao-v1', mountV1, 'v1'));
+  // The ClusterPushSecret case pushes through a ClusterSecretStore of our controller class, so
+  // operators of other tests (other classes) leave that ClusterPushSecret alone.
+  const cluster = store(clusterStore, mountV2, 'v2') as Obj & {
+    spec: { provider: { vault: { auth: { tokenSecretRef: Record<string, string> } } } };
+  };
+  cluster.kind = 'ClusterSecretStore';
+  cluster.metadata = { name: clusterStore };
+  cluster.spec.provider.vault.auth.tokenSecretRef['namespace'] = ns;
+  await client.create(EsoResources.ClusterSecretStore, cluster);
   operator = await startOperator({
     args: [`--namespace=${ns}`, `--controller-class=${klass}`],
   });
@@ -148,6 +158,9 @@ after(async () => {
         { metadata: { finalizers: null } },
       )
       .catch(() => undefined);
+  await client
+    .delete(EsoResources.ClusterSecretStore, { name: clusterStore })
+    .catch(() => undefined);
   await deleteNamespace(client, ns);
   await deleteNamespace(client, otherNs);
   assert.equal(code, 0, 'graceful shutdown exits 0');
@@ -284,7 +297,7 @@ describe('ferry operator: PushSecret to OpenBao', () => {
         pushSecretName: 'from-cluster',
         pushSecretSpec: {
           refreshInterval: '2s',
-          secretStoreRefs: [{ name: 'bao-v2', kind: 'SecretStore' }],
+          secretStoreRefs: [{ name: clusterStore, kind: 'ClusterSecretStore' }],
           selector: { secret: { name: 'app-creds' } },
           data: [{ match: { secretKey: 'config', remoteRef: { remoteKey: 'app/cluster' } } }],
         },

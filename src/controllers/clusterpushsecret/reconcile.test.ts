@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryKube } from '../../../test/support/memory-kube.ts';
+import type { AnySecretStore } from '../../api/types.ts';
 import type { EventRecorder } from '../../kube/events.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { silentLogger } from '../../telemetry/logger.ts';
@@ -35,6 +36,14 @@ function harness() {
   };
   kube.objects.set('clusterpushsecrets/cps', cps);
   const events: string[] = [];
+  const clusterStores: AnySecretStore[] = [
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: 'theirs' },
+      spec: { controller: 'other', provider: { fake: { data: [] } } },
+    },
+  ];
   const reconciler = new ClusterPushSecretReconciler({
     client: kube.client(),
     clusterPushSecrets: {
@@ -42,6 +51,10 @@ function harness() {
         kube.objects.get(`clusterpushsecrets/${ref.name}`) as ClusterPushSecretObject,
     },
     namespaces: { list: () => namespaces },
+    clusterSecretStores: {
+      getByRef: (ref) => clusterStores.find((c) => c.metadata.name === ref.name),
+    },
+    controllerClass: 'mine',
     recorder: {
       event: (_o: KubeObject, type: string, reason: string, message: string) => {
         events.push(`${type}/${reason}: ${message}`);
@@ -149,6 +162,15 @@ describe('ClusterPushSecretReconciler', () => {
     assert.deepEqual(h.pushSecret('a')?.metadata.finalizers, [
       'pushsecret.externalsecrets.io/finalizer',
     ]);
+  });
+
+  it('leaves a ClusterPushSecret using only the stores of another controller class alone', async () => {
+    const h = harness();
+    h.current().spec.pushSecretSpec.secretStoreRefs = [
+      { name: 'theirs', kind: 'ClusterSecretStore' },
+    ];
+    assert.equal(await h.reconciler.reconcile(request), undefined);
+    assert.deepEqual(h.kube.writes, []);
   });
 
   it('selects namespaces matching any selector, once each', () => {

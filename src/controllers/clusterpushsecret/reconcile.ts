@@ -6,7 +6,7 @@
  * Ready condition (False with `one or more namespaces failed`). Writes happen only on change.
  */
 import { parseGoDuration } from '../../api/duration.ts';
-import type { ClusterPushSecret, LabelSelector } from '../../api/types.ts';
+import type { AnySecretStore, ClusterPushSecret, LabelSelector } from '../../api/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isNotFound } from '../../kube/errors.ts';
 import type { EventRecorder } from '../../kube/events.ts';
@@ -17,6 +17,7 @@ import { messageOf } from '../../sync/errors.ts';
 import { selectorMatches } from '../conditions.ts';
 import { EsoResources } from '../kinds.ts';
 import { canonicalJson, mergePatchOf } from '../pushsecret/status.ts';
+import { isOurs } from '../secretstore/reconcile.ts';
 import {
   desiredPushSecret,
   isOwnedBy,
@@ -36,6 +37,10 @@ export interface ClusterPushSecretReconcilerDeps {
   clusterPushSecrets: { getByRef(ref: ObjectRef): ClusterPushSecretObject | undefined };
   /** Namespaces as the informer holds them. */
   namespaces: { list(): KubeObject[] };
+  /** ClusterSecretStores as the informer holds them (for the controller-class check). */
+  clusterSecretStores: { getByRef(ref: ObjectRef): AnySecretStore | undefined };
+  /** `--controller-class`. */
+  controllerClass?: string;
   recorder: EventRecorder;
   clock: Clock;
   logger: Logger;
@@ -92,12 +97,28 @@ export class ClusterPushSecretReconciler {
     const cps = this.deps.clusterPushSecrets.getByRef(request);
     // Deletion: the garbage collector removes the owned PushSecrets (ESO does nothing either).
     if (!cps || cps.metadata.deletionTimestamp) return undefined;
+    if (this.belongsToAnotherController(cps)) return undefined;
     const name = pushSecretNameOf(cps);
     const previous = cps.status?.pushSecretName;
     if (previous && previous !== name) await this.removeRenamed(cps, previous);
     const { provisioned, failed } = await this.converge(cps, name);
     await this.writeStatus(cps, statusOf(name, provisioned, failed));
     return { requeueAfter: refreshMs(cps) };
+  }
+
+  /**
+   * Ferry: a ClusterPushSecret pushing only to ClusterSecretStores of another `--controller-class`
+   * is left to that controller (ESO has no class check here), so operators sharded by class do
+   * not fight over its PushSecrets and status.
+   */
+  private belongsToAnotherController(cps: ClusterPushSecretObject): boolean {
+    const refs = cps.spec.pushSecretSpec.secretStoreRefs;
+    if (refs.length === 0) return false;
+    return refs.every((ref) => {
+      if (ref.kind !== 'ClusterSecretStore' || !ref.name || ref.labelSelector) return false;
+      const store = this.deps.clusterSecretStores.getByRef({ name: ref.name });
+      return store !== undefined && !isOurs(store, this.deps.controllerClass);
+    });
   }
 
   /** Deletes PushSecrets of namespaces that left the selection, provisions the selected ones. */
