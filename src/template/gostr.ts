@@ -111,6 +111,13 @@ export function goStringBytes(s: string): Uint8Array {
   return out.slice(0, n);
 }
 
+/** The bytes of Go string `s` as a Buffer (no copy beyond the encoding). */
+export function goStringBuffer(s: string): Buffer {
+  if ((s as unknown as WellFormedCheck).isWellFormed()) return Buffer.from(s, 'utf8');
+  const b = goStringBytes(s);
+  return Buffer.from(b.buffer, b.byteOffset, b.length);
+}
+
 /** `s` as Go's []rune(s) sees it, written back: each byte that is not UTF-8 becomes U+FFFD. */
 export function withRuneErrors(s: string): string {
   if ((s as unknown as WellFormedCheck).isWellFormed()) return s;

@@ -3,6 +3,7 @@
  * with this suite, so every module is imported dynamically: a missing module yields a reason to
  * skip instead of a compile error. Once present, the suite runs and fails on any difference.
  */
+import { goStringFromBytes } from '../../src/template/gostr.ts';
 import { GoTyped, type FuncMap, type GoFunc, type GoValue } from '../../src/template/value.ts';
 import type { MissingKey, RenderResult, TemplateCase } from './oracle.ts';
 
@@ -115,17 +116,9 @@ function errorText(err: unknown): string {
   return `non-Error thrown: ${String(err)}`;
 }
 
-/** Thrown for data the value model cannot carry (e.g. a Go string that is not UTF-8). */
-export class UnrepresentableData extends Error {}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
+/** A Go string of raw bytes: bytes that are not UTF-8 are escaped as the engine's model says. */
 function b64ToString(s: string): string {
-  try {
-    return strictUtf8.decode(Buffer.from(s, 'base64'));
-  } catch {
-    throw new UnrepresentableData('binary (non-UTF-8) Go string in data');
-  }
+  return goStringFromBytes(Buffer.from(s, 'base64'));
 }
 
 /**

@@ -4,10 +4,10 @@
  * Binary data may also arrive as a "binary string" with one char per byte: functions that want
  * binary (a PKCS#12 file, an RSA ciphertext) try both readings.
  */
-import { goStringBytes, goStringFromBytes } from '../../gostr.ts';
+import { goStringBuffer, goStringFromBytes } from '../../gostr.ts';
 
 export function utf8(s: string): Buffer {
-  return Buffer.from(goStringBytes(s));
+  return goStringBuffer(s);
 }
 
 /** The byte readings of a Go string argument: UTF-8 first, then one byte per char if possible. */

@@ -3,7 +3,7 @@
  * text/template applies when it calls a Go function with typed parameters. Sprig's functions are
  * declared here with their Go parameter types so that a wrong argument fails with Go's text.
  */
-import { goStringBytes, goStringFromBytes as goStringOf } from '../../gostr.ts';
+import { goStringBuffer, goStringFromBytes as goStringOf } from '../../gostr.ts';
 import { typeName, withSignature } from '../../types.ts';
 import { FuncError, GoTyped, type GoFunc, type GoValue } from '../../value.ts';
 
@@ -247,5 +247,5 @@ export const bytesArg: Conv<Buffer> = conv('string', (v) => {
   if (v instanceof GoTyped && v.type === 'string' && v.value instanceof Uint8Array) {
     return Buffer.from(v.value);
   }
-  return Buffer.from(goStringBytes(str(v)));
+  return goStringBuffer(str(v));
 });

@@ -3,7 +3,7 @@
  * shuffle) and Masterminds/goutils word helpers (swapcase, untitle, initials, nospace, wrap,
  * abbreviate). Several goutils helpers walk bytes, not runes: kept, since sprig users see it.
  */
-import { goStringBytes, goStringFromBytes, isByteEscape, withRuneErrors } from '../../gostr.ts';
+import { goStringBuffer, goStringFromBytes, isByteEscape, withRuneErrors } from '../../gostr.ts';
 import { isLetter, isLower, isNumber, isPunct, isSpace, isTitle, isUpper } from './unicode.ts';
 import { toLower, toTitle, toUpper } from './unicode.ts';
 
@@ -248,7 +248,7 @@ export function uncapitalize(s: string): string {
 }
 
 /** The UTF-8 bytes of s. */
-export const utf8 = (s: string): Buffer => Buffer.from(goStringBytes(s));
+export const utf8 = (s: string): Buffer => goStringBuffer(s);
 
 /** goutils.Initials: walks bytes, so a multi-byte first letter comes out as its lead byte. */
 export function initials(s: string): string {
