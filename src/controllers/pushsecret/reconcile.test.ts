@@ -333,6 +333,26 @@ describe('PushSecretReconciler', () => {
     assert.equal(h.remote.get('bulk/password'), CANARY);
   });
 
+  it('pushes from every Secret a label selector picks (last one wins per remote key)', async () => {
+    const h = harness({
+      selector: { secret: { selector: { matchLabels: { push: 'yes' } } } },
+      data: [{ match: { secretKey: 'password', remoteRef: { remoteKey: 'app/db' } } }],
+    });
+    for (const [name, value] of [
+      ['b-source', 'from-b'],
+      ['a-source', 'from-a'],
+    ])
+      h.kube.objects.set(`secrets/n/${name}`, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: 'n', labels: { push: 'yes' } },
+        data: { password: Buffer.from(value).toString('base64') },
+      } as KubeObject);
+    await h.reconciler.reconcile(request);
+    assert.deepEqual(h.calls, ['push app/db', 'push app/db']);
+    assert.equal(h.remote.get('app/db'), 'from-b');
+  });
+
   it('leaves a PushSecret whose stores belong to another controller class untouched', async () => {
     const h = harness();
     const store = h.stores[0];
