@@ -12,6 +12,8 @@
  * - A GoTyped defining `[GO_METHODS](name)` exposes methods (`.Year`, `.Format "2006"`); a GoTyped
  *   of a named struct type holding a Map exposes its entries as fields.
  * - Typed maps are GoTyped('map[string]string', Map); complex128 is GoTyped('complex128', [re, im]).
+ * - Go strings are bytes: a byte that is not UTF-8 travels in a JS string as U+DC80–U+DCFF
+ *   (gostr.ts); `executeBytes` / `goStringBytes` give the exact bytes Go would write.
  */
 import type { ExecuteOptions, ParseOptions } from './template.ts';
 import { parse } from './template.ts';

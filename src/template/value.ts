@@ -6,7 +6,7 @@
  * |----------------------------|-------------------------------------------------------------|
  * | nil (untyped / interface)  | `null`                                                      |
  * | bool                       | `boolean`                                                   |
- * | string                     | `string` (JS UTF-16; byte-level ops encode as UTF-8)        |
+ * | string                     | `string` (JS UTF-16; non-UTF-8 bytes as U+DC80–U+DCFF, gostr.ts) |
  * | int, int64 (and int kinds) | `bigint`, or `GoTyped` when the exact kind matters (%T)      |
  * | float64                    | `number`                                                    |
  * | []byte                     | `Uint8Array`                                                |
