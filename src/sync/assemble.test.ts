@@ -164,6 +164,23 @@ describe('fetch orchestration', () => {
     assert.deepEqual(reads, ['app/one']);
   });
 
+  it('a ClusterSecretStore read is shared within a namespace, never across namespaces', async () => {
+    const { client, reads } = memoryClient(store);
+    const coalescer = new Coalescer({ ttlMs: 60_000 });
+    const spec: ExternalSecretSpec = {
+      secretStoreRef: { name: 'shared', kind: 'ClusterSecretStore' },
+      data: [{ secretKey: 'a', remoteRef: { key: 'app/one' } }],
+    };
+    const deps = { clientFor: () => Promise.resolve(client), coalescer };
+    await fetchProviderData(externalSecret(spec, { name: 'x', namespace: 'team-a' }), deps);
+    await fetchProviderData(externalSecret(spec, { name: 'y', namespace: 'team-a' }), deps);
+    assert.deepEqual(reads, ['app/one'], 'shared within team-a');
+    // team-b may be denied by the store's conditions or use other referent credentials: its read
+    // must reach the store (and its checks) itself.
+    await fetchProviderData(externalSecret(spec, { name: 'x', namespace: 'team-b' }), deps);
+    assert.deepEqual(reads, ['app/one', 'app/one']);
+  });
+
   it('reads with a different version or store are not shared', async () => {
     const { client, reads } = memoryClient(store);
     const es = externalSecret({

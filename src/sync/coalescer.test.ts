@@ -28,6 +28,15 @@ describe('Coalescer', () => {
     now = 1000;
     assert.equal(await c.run('k', read), 2);
   });
+  it('a long-lived instance drops aged-out results instead of keeping every value', async () => {
+    let now = 0;
+    const c = new Coalescer({ ttlMs: 1000, now: () => now });
+    for (let i = 0; i < 50; i++) await c.run(`k${String(i)}`, () => Promise.resolve(i));
+    assert.equal(c.size, 50);
+    now = 1500;
+    await c.run('fresh', () => Promise.resolve(0));
+    assert.equal(c.size, 1, 'only the read of this window is held');
+  });
   it('read keys ignore field order and undefined fields', () => {
     assert.equal(
       readKey({ op: 'v', store: 's', ref: { key: 'a', version: undefined, property: 'p' } }),

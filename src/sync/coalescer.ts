@@ -20,6 +20,7 @@ export class Coalescer {
   readonly #entries = new Map<string, Entry>();
   readonly #ttlMs: number;
   readonly #now: () => number;
+  #lastSweep = 0;
 
   constructor(options: CoalescerOptions = {}) {
     this.#ttlMs = options.ttlMs ?? 0;
@@ -28,6 +29,7 @@ export class Coalescer {
 
   /** Runs `read` unless an equal read is in flight or fresh; failures are never kept. */
   run<T>(key: string, read: () => Promise<T>): Promise<T> {
+    this.#sweep();
     const hit = this.#entries.get(key);
     if (hit && (hit.settledAt === undefined || this.#now() - hit.settledAt < this.#ttlMs)) {
       return hit.promise as Promise<T>;
@@ -56,6 +58,20 @@ export class Coalescer {
 
   clear(): void {
     this.#entries.clear();
+  }
+
+  /**
+   * Drops aged-out results at most once per TTL, so a long-lived instance holds only the last
+   * window's values (they are secret material: keep them no longer than needed).
+   */
+  #sweep(): void {
+    if (this.#ttlMs <= 0) return;
+    const now = this.#now();
+    if (now - this.#lastSweep < this.#ttlMs) return;
+    this.#lastSweep = now;
+    for (const [key, entry] of this.#entries)
+      if (entry.settledAt !== undefined && now - entry.settledAt >= this.#ttlMs)
+        this.#entries.delete(key);
   }
 
   #forget(key: string, entry: Entry): void {

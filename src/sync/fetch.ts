@@ -37,10 +37,12 @@ export function resolveStoreRef(es: ExternalSecret, override?: SecretStoreRef): 
 }
 
 function storeId(es: ExternalSecret, ref: ResolvedStoreRef): string {
-  // A namespaced store's name is only unique within the ExternalSecret's namespace.
-  return ref.kind === 'ClusterSecretStore'
-    ? `ClusterSecretStore/${ref.name}`
-    : `SecretStore/${es.metadata.namespace ?? ''}/${ref.name}`;
+  // A namespaced store's name is only unique within the ExternalSecret's namespace. A
+  // ClusterSecretStore's reads are shared per namespace too: its conditions and referent
+  // credentials depend on the reader's namespace, and a shared read must never let one
+  // namespace see what only another may read.
+  const kind = ref.kind === 'ClusterSecretStore' ? 'ClusterSecretStore' : 'SecretStore';
+  return `${kind}/${es.metadata.namespace ?? ''}/${ref.name}`;
 }
 
 /** The fields that change what a store returns; decoding and conversion happen afterwards. */

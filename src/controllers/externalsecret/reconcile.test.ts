@@ -5,7 +5,7 @@ import type { KubeClient } from '../../kube/client.ts';
 import type { EventRecorder } from '../../kube/events.ts';
 import { objectKey, type KubeObject } from '../../kube/types.ts';
 import { createDefaultRegistry } from '../../providers/registry.ts';
-import { goTemplateEngine } from '../../sync/index.ts';
+import { goTemplateEngine, LABEL_CREATED_BY } from '../../sync/index.ts';
 import { silentLogger } from '../../telemetry/logger.ts';
 import { MemoryKube } from '../../../test/support/memory-kube.ts';
 import { EsoResources } from '../kinds.ts';
@@ -46,8 +46,13 @@ function harness() {
   const otherStores = new Map<string, AnySecretStore>();
   const events: string[] = [];
   const fieldManagers: string[] = [];
+  let lists = 0;
   const client: KubeClient = {
     ...memory,
+    list: (type, options) => {
+      lists += 1;
+      return memory.list(type, options);
+    },
     create: (type, obj, options) => {
       fieldManagers.push(options?.fieldManager ?? '');
       return memory.create(type, obj, options);
@@ -69,7 +74,14 @@ function harness() {
     externalSecrets: {
       getByRef: (ref) => staleEs ?? cachedEs(`externalsecrets/${objectKey(ref)}`),
     },
-    secrets: { getByRef: (ref) => cachedSecret(`secrets/${objectKey(ref)}`) },
+    secrets: {
+      getByRef: (ref) => cachedSecret(`secrets/${objectKey(ref)}`),
+      createdBy: (ns, value) =>
+        [...kube.objects.entries()]
+          .filter(([k]) => k.startsWith(`secrets/${ns}/`))
+          .map(([k]) => cachedSecret(k))
+          .filter((x) => x?.metadata.labels?.[LABEL_CREATED_BY] === value) as SecretObject[],
+    },
     stores: { get: (_kind, _ns, name) => otherStores.get(name) ?? store },
     registry: createDefaultRegistry({ clock }),
     engine: goTemplateEngine(),
@@ -93,6 +105,7 @@ function harness() {
     fieldManagers,
     events,
     reconciler,
+    lists: () => lists,
     es: () => cachedEs(ES_KEY),
     secret: (name = 'app') => cachedSecret(`secrets/n/${name}`),
     /** Edits the stored ExternalSecret as a user would (spec changes bump the generation). */
@@ -204,6 +217,7 @@ describe('ExternalSecretReconciler', () => {
     assert.equal(h.secret('app'), undefined);
     assert.ok(h.secret('renamed'));
     assert.ok(h.events.includes('Normal/Deleted: secret deleted because it was orphaned'));
+    assert.equal(h.lists(), 0, 'orphans come from the managed-Secret cache, not a LIST');
   });
 });
 

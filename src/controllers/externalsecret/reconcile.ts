@@ -64,7 +64,15 @@ export interface ExternalSecretReconcilerDeps {
   floodGate?: boolean;
   /** ESO's per-ExternalSecret series (sync calls/errors, Ready condition, duration). */
   metrics?: Metrics;
+  /**
+   * How long one remote read is shared by every ExternalSecret of a namespace asking for the same
+   * (store, key, version). Default 1 s: enough to fold a burst (start-up, many objects created
+   * together) into one read, short enough that a rotation is never held back noticeably.
+   */
+  readShareWindowMs?: number;
 }
+
+const DEFAULT_READ_SHARE_WINDOW_MS = 1000;
 
 /** Thrown so the manager retries with backoff; the details are in the status, not here. */
 export class SyncFailedError extends Error {}
@@ -72,8 +80,15 @@ export class SyncFailedError extends Error {}
 export class ExternalSecretReconciler {
   /** refreshTime of syncs whose status was otherwise unchanged (not written), by ES key. */
   private readonly refreshed = new Map<string, string>();
+  /** Shared across reconciles (not per reconcile), so ExternalSecrets reading one key share it. */
+  private readonly reads: Coalescer;
 
-  constructor(private readonly deps: ExternalSecretReconcilerDeps) {}
+  constructor(private readonly deps: ExternalSecretReconcilerDeps) {
+    this.reads = new Coalescer({
+      ttlMs: deps.readShareWindowMs ?? DEFAULT_READ_SHARE_WINDOW_MS,
+      now: () => deps.clock.now(),
+    });
+  }
 
   async reconcile(request: ReconcileRequest): Promise<ReconcileResult> {
     const cached = this.deps.externalSecrets.getByRef(request);
@@ -96,7 +111,7 @@ export class ExternalSecretReconciler {
       clock: this.deps.clock,
       engine: this.deps.engine,
       random: this.deps.random,
-      fetch: { clientFor: this.clientFor(es, clients), coalescer: new Coalescer() },
+      fetch: { clientFor: this.clientFor(es, clients), coalescer: this.reads },
       templateSources: await this.templateSources(es),
     };
     try {
@@ -149,8 +164,12 @@ export class ExternalSecretReconciler {
   ): Promise<ReconcileResult> {
     const ref = { namespace: es.metadata.namespace ?? 'default', name: es.metadata.name ?? '' };
     await this.record(es, result.events);
-    const failure = await applyAction(this.deps.client, ref, result, () =>
-      this.deps.recorder.event(es, 'Normal', 'Deleted', EventText.deletedOrphaned),
+    const failure = await applyAction(
+      this.deps.client,
+      ref,
+      result,
+      () => this.deps.recorder.event(es, 'Normal', 'Deleted', EventText.deletedOrphaned),
+      this.deps.secrets,
     );
     let final = result;
     if (failure) {

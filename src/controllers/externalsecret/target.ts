@@ -20,6 +20,11 @@ export type SecretObject = KubeSecret & KubeObject;
 
 export interface SecretCache {
   getByRef(ref: ObjectRef): SecretObject | undefined;
+  /**
+   * Managed Secrets of a namespace carrying `created-by=<value>`, from the informer cache. Without
+   * it, orphan cleanup asks the API server (a LIST on every Owner sync).
+   */
+  createdBy?(namespace: string, value: string): SecretObject[];
 }
 
 /** The target as it is now, or undefined. The cache holds only managed Secrets. */
@@ -51,11 +56,18 @@ async function deleteOrphans(
   namespace: string,
   orphans: NonNullable<SyncResult['deleteOrphans']>,
   onDeleted: OrphanDeleted,
+  cache?: SecretCache,
 ): Promise<void> {
-  const { items } = await client.list<SecretObject>(Resources.Secret, {
-    namespace,
-    labelSelector: `${LABEL_CREATED_BY}=${orphans.createdBy}`,
-  });
+  // Owner targets always carry the managed label, so the cache of managed Secrets sees every
+  // orphan; a steady-state refresh then costs no request at all.
+  const items = cache?.createdBy
+    ? cache.createdBy(namespace, orphans.createdBy)
+    : (
+        await client.list<SecretObject>(Resources.Secret, {
+          namespace,
+          labelSelector: `${LABEL_CREATED_BY}=${orphans.createdBy}`,
+        })
+      ).items;
   for (const s of items) {
     const name = s.metadata.name;
     if (!name || name === orphans.keep) continue;
@@ -70,12 +82,13 @@ export async function applyAction(
   es: { namespace: string; name: string },
   result: SyncResult,
   onOrphanDeleted: OrphanDeleted = () => Promise.resolve(),
+  cache?: SecretCache,
 ): Promise<WriteFailure | undefined> {
   const options = { fieldManager: fieldManagerFor(es.name) };
   let stage: WriteFailure['stage'] = 'orphans';
   try {
     if (result.deleteOrphans)
-      await deleteOrphans(client, es.namespace, result.deleteOrphans, onOrphanDeleted);
+      await deleteOrphans(client, es.namespace, result.deleteOrphans, onOrphanDeleted, cache);
     const action = result.action;
     stage = action.kind === 'delete' ? 'delete' : 'write';
     if (action.kind === 'create')
