@@ -72,6 +72,9 @@ function uniq(items: GoValue[]): GoValue[] {
   return out;
 }
 
+/** A nil []interface{}: prints as [] but marshals to JSON null. */
+const nilList = new GoTyped('[]interface {}', null);
+
 function concat(lists: GoValue[]): GoValue {
   const out: GoValue[] = [];
   for (const l of lists) {
@@ -79,11 +82,9 @@ function concat(lists: GoValue[]): GoValue {
     if (!isListLike(l)) throw new FuncError(`Cannot concat type ${goKindName(l)} as list`);
     out.push(...listItems(l));
   }
-  return lists.length === 0 ? null : out;
+  // Go appends to a nil slice: nothing appended leaves it nil (toJson prints null).
+  return out.length === 0 ? nilList : out;
 }
-
-/** A nil []interface{}: prints as [] but marshals to JSON null. */
-const nilList = new GoTyped('[]interface {}', null);
 
 /** The list.go functions, keyed by template name. */
 export function listFuncs(): [string, GoFunc][] {
