@@ -15,6 +15,7 @@ import {
   PushSecretReconciler,
   type PushSecretObject,
 } from '../controllers/pushsecret/reconcile.ts';
+import { pushMetrics } from '../controllers/pushsecret/metrics.ts';
 import type { StoreCatalog } from '../controllers/pushsecret/stores.ts';
 import type { StoreObject } from '../controllers/secretstore/reconcile.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -107,6 +108,7 @@ export function addPushSecretControllers(runtime: OperatorRuntime, wiring: PushS
         logger: logger.child({ controller: 'pushsecret' }),
         fetch: globalThis.fetch,
         controllerClass: config.controllerClass,
+        metrics: pushMetrics(metrics.registry, 'pushsecret'),
       }),
     });
     controller.watch(pushSecrets, { predicate: specOrMetadataChanged });
@@ -126,6 +128,7 @@ export function addPushSecretControllers(runtime: OperatorRuntime, wiring: PushS
       namespaces: namespaces.store,
       clusterSecretStores: wiring.clusterStores.store,
       controllerClass: config.controllerClass,
+      metrics: pushMetrics(metrics.registry, 'clusterpushsecret'),
       recorder: new EventRecorder({
         client: wiring.client,
         clock,

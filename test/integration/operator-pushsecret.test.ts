@@ -195,6 +195,10 @@ describe('ferry operator: PushSecret to OpenBao', () => {
     });
     for (const path of ['app/json', 'app/props', 'app/whole'])
       assert.deepEqual(await kv2Metadata(path), { 'managed-by': 'external-secrets' }, path);
+    const ready1 = new RegExp(
+      `^pushsecret_status_condition\\{name="push-main",namespace="${ns}",condition="Ready",status="True"\\}`,
+    );
+    assert.equal(await operator.metric(ready1), 1, 'ESO metric pushsecret_status_condition');
     const ps = await getPush('push-main');
     assert.ok(ps);
     assert.deepEqual(ps.metadata.finalizers, ['pushsecret.externalsecrets.io/finalizer']);

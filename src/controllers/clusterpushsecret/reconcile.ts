@@ -16,6 +16,7 @@ import type { ReconcileRequest, ReconcileResult } from '../../runtime/manager.ts
 import { messageOf } from '../../sync/errors.ts';
 import { selectorMatches } from '../conditions.ts';
 import { EsoResources } from '../kinds.ts';
+import type { PushMetrics } from '../pushsecret/metrics.ts';
 import { canonicalJson, mergePatchOf } from '../pushsecret/status.ts';
 import { isOurs } from '../secretstore/reconcile.ts';
 import {
@@ -41,6 +42,8 @@ export interface ClusterPushSecretReconcilerDeps {
   clusterSecretStores: { getByRef(ref: ObjectRef): AnySecretStore | undefined };
   /** `--controller-class`. */
   controllerClass?: string;
+  /** ESO's `clusterpushsecret_status_condition` and `clusterpushsecret_reconcile_duration`. */
+  metrics?: PushMetrics;
   recorder: EventRecorder;
   clock: Clock;
   logger: Logger;
@@ -95,15 +98,25 @@ export class ClusterPushSecretReconciler {
 
   async reconcile(request: ReconcileRequest): Promise<ReconcileResult> {
     const cps = this.deps.clusterPushSecrets.getByRef(request);
+    if (!cps) this.deps.metrics?.forget(request);
     // Deletion: the garbage collector removes the owned PushSecrets (ESO does nothing either).
     if (!cps || cps.metadata.deletionTimestamp) return undefined;
     if (this.belongsToAnotherController(cps)) return undefined;
+    const started = this.deps.clock.now();
+    const ready = await this.sync(cps);
+    this.deps.metrics?.ready(request, ready ? 'True' : 'False');
+    this.deps.metrics?.duration(request, (this.deps.clock.now() - started) * 1e6);
+    return { requeueAfter: refreshMs(cps) };
+  }
+
+  /** One pass: rename cleanup, prune, provision, status. True when no namespace failed. */
+  private async sync(cps: ClusterPushSecretObject): Promise<boolean> {
     const name = pushSecretNameOf(cps);
     const previous = cps.status?.pushSecretName;
     if (previous && previous !== name) await this.removeRenamed(cps, previous);
     const { provisioned, failed } = await this.converge(cps, name);
     await this.writeStatus(cps, statusOf(name, provisioned, failed));
-    return { requeueAfter: refreshMs(cps) };
+    return failed.size === 0;
   }
 
   /**

@@ -338,10 +338,11 @@ describe('PushSecretReconciler', () => {
       selector: { secret: { selector: { matchLabels: { push: 'yes' } } } },
       data: [{ match: { secretKey: 'password', remoteRef: { remoteKey: 'app/db' } } }],
     });
-    for (const [name, value] of [
+    const sources: [string, string][] = [
       ['b-source', 'from-b'],
       ['a-source', 'from-a'],
-    ])
+    ];
+    for (const [name, value] of sources)
       h.kube.objects.set(`secrets/n/${name}`, {
         apiVersion: 'v1',
         kind: 'Secret',

@@ -29,6 +29,7 @@ import { parseGoDuration } from '../../api/duration.ts';
 import { EsoResources } from '../kinds.ts';
 import { isOurs } from '../secretstore/reconcile.ts';
 import { PushSpecError, validateDataToMatchesStores, validateDataToStoreRefs } from './entries.ts';
+import type { PushMetrics } from './metrics.ts';
 import { deleteDropped, ProviderStepError, pushToProviders } from './push.ts';
 import {
   applyTemplate,
@@ -76,6 +77,8 @@ export interface PushSecretReconcilerDeps {
   fetch: typeof fetch;
   /** `--controller-class`: stores naming another controller are not pushed to. */
   controllerClass?: string;
+  /** ESO's `pushsecret_status_condition` and `pushsecret_reconcile_duration`. */
+  metrics?: PushMetrics;
 }
 
 /** Thrown so the manager retries with backoff; the details are in the status. */
@@ -121,10 +124,12 @@ export class PushSecretReconciler {
     const cached = this.deps.pushSecrets.getByRef(request);
     if (!cached) {
       this.refreshed.delete(key);
+      this.deps.metrics?.forget(request);
       return undefined;
     }
     if (belongsToAnotherController(cached, this.deps.stores, this.deps.controllerClass))
       return undefined;
+    const started = this.deps.clock.now();
     const ps = this.withRememberedRefresh(key, cached);
     const clients = new StoreClients(
       { ...this.deps, catalog: this.deps.stores },
@@ -136,6 +141,7 @@ export class PushSecretReconciler {
       return await this.refresh(key, current, clients);
     } finally {
       await clients.close();
+      this.deps.metrics?.duration(request, (this.deps.clock.now() - started) * 1e6);
     }
   }
 
@@ -333,6 +339,7 @@ export class PushSecretReconciler {
     ps: PushSecretObject,
     next: PushSecretStatus,
   ): Promise<void> {
+    this.observe(ps, next);
     const before = { ...ps.status, refreshTime: undefined };
     const after = { ...next, refreshTime: undefined };
     if (canonicalJson(before) === canonicalJson(after)) {
@@ -348,6 +355,12 @@ export class PushSecretReconciler {
     );
     this.refreshed.delete(key);
     await this.announce(ps, next);
+  }
+
+  private observe(ps: PushSecretObject, status: PushSecretStatus): void {
+    const ready = status.conditions?.find((c) => c.type === 'Ready')?.status;
+    const ref = { namespace: ps.metadata.namespace ?? '', name: ps.metadata.name ?? '' };
+    if (ready === 'True' || ready === 'False') this.deps.metrics?.ready(ref, ready);
   }
 
   /** The event of a status change: ESO's reason and message of the Ready condition. */
