@@ -237,7 +237,10 @@ describe('§9.9 a provider error keeps the last good Secret', () => {
     assert.notEqual(bad.lastTransitionTime, undefined);
     const event = await h.waitEvent(name, 'UpdateFailed');
     assert.equal(event.type, 'Warning');
-    assert.match(event.message ?? '', /unable to unmarshal secret/);
+    assert.match(
+      event.message ?? '',
+      /^error processing spec\.dataFrom\[0\]\.extract, err: unable to unmarshal secret/,
+    );
     const kept = await h.secret(name);
     assert.deepEqual(kept?.data, before.data);
     assert.equal(kept?.metadata.resourceVersion, before.metadata.resourceVersion);

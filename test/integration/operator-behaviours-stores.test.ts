@@ -137,11 +137,9 @@ describe('§9.20 ClusterSecretStore conditions', { concurrency: true }, () => {
         message: 'could not get secret data from provider',
       });
       const event = await h.waitEvent(name, 'UpdateFailed');
-      assert.ok(
-        event.message?.includes(
-          `using cluster store "${store}" is not allowed from namespace "${h.ns}": denied by spec.condition`,
-        ),
+      assert.equal(
         event.message,
+        `error processing spec.data[0] (key: k), err: using cluster store "${store}" is not allowed from namespace "${h.ns}": denied by spec.condition`,
       );
       assert.equal(await h.secret(name), undefined);
     });
@@ -209,7 +207,10 @@ describe('§9.21 controller class and the flood gate', { concurrency: true }, ()
     assert.equal(ready.reason, 'InvalidProviderConfig');
     assert.equal(ready.message, 'unable to validate store');
     const event = await h.waitEvent(name, 'UpdateFailed');
-    assert.match(event.message ?? '', /SecretStore "invalid-store" is not ready/);
+    assert.equal(
+      event.message,
+      'error processing spec.data[0] (key: k), err: SecretStore "invalid-store" is not ready',
+    );
     assert.equal(await h.secret(name), undefined);
   });
 
