@@ -11,6 +11,7 @@ import {
 } from '../../src/controllers/externalsecret/reconcile.ts';
 import {
   keepExternalSecretManagedFields,
+  managedSecretCache,
   type SecretObject,
 } from '../../src/controllers/externalsecret/target.ts';
 import { EsoResources } from '../../src/controllers/kinds.ts';
@@ -209,7 +210,7 @@ export async function startOperator(world: BenchWorld, options: RigOptions): Pro
     reconciler: new ExternalSecretReconciler({
       client,
       externalSecrets: externalSecrets.store,
-      secrets: secrets.store,
+      secrets: managedSecretCache(secrets.store),
       stores: { get: (_kind, namespace) => world.stores.get(namespace) },
       registry: world.registry,
       engine: goTemplateEngine(),

@@ -14,6 +14,7 @@ import {
 } from '../controllers/externalsecret/reconcile.ts';
 import {
   keepExternalSecretManagedFields,
+  managedSecretCache,
   type SecretObject,
 } from '../controllers/externalsecret/target.ts';
 import {
@@ -42,10 +43,9 @@ import {
   type OperatorRuntime,
 } from '../runtime/operator.ts';
 import { informerRestartHook } from '../telemetry/metrics.ts';
-import { goTemplateEngine, LABEL_CREATED_BY, LABEL_MANAGED } from '../sync/index.ts';
+import { goTemplateEngine, LABEL_MANAGED } from '../sync/index.ts';
 
 const BY_STORE = 'store';
-const BY_CREATED_BY = 'created-by';
 
 function loadKubeConfig(config: OperatorConfig): KubeConfig {
   const kc = new KubeConfig();
@@ -121,10 +121,6 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
   });
   externalSecrets.store.addIndex(BY_STORE, esStoreKeys);
   externalSecrets.store.addIndex(BY_TARGET_SECRET, targetSecretKeys);
-  secrets.store.addIndex(BY_CREATED_BY, (s) => {
-    const value = s.metadata.labels?.[LABEL_CREATED_BY];
-    return value ? [`${s.metadata.namespace ?? ''}/${value}`] : [];
-  });
 
   const vaultLogins = new Counter({
     name: 'ferry_vault_logins_total',
@@ -148,10 +144,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
     reconciler: new ExternalSecretReconciler({
       ...common,
       externalSecrets: externalSecrets.store,
-      secrets: {
-        getByRef: (ref) => secrets.store.getByRef(ref),
-        createdBy: (ns, value) => secrets.store.byIndex(BY_CREATED_BY, `${ns}/${value}`),
-      },
+      secrets: managedSecretCache(secrets.store),
       stores: {
         get: (kind: StoreKind, ns: string, name: string) =>
           kind === 'ClusterSecretStore'

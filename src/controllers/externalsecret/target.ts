@@ -4,6 +4,7 @@
  */
 import type { KubeClient } from '../../kube/client.ts';
 import { isConflict } from '../../kube/errors.ts';
+import type { ObjectStore } from '../../kube/store.ts';
 import { Resources, type KubeObject, type ObjectRef } from '../../kube/types.ts';
 import {
   fieldManagerFor,
@@ -25,6 +26,23 @@ export interface SecretCache {
    * it, orphan cleanup asks the API server (a LIST on every Owner sync).
    */
   createdBy?(namespace: string, value: string): SecretObject[];
+}
+
+const BY_CREATED_BY = 'created-by';
+
+/**
+ * The SecretCache over an informer store of managed Secrets, with the created-by index that lets
+ * orphan cleanup run without asking the API server.
+ */
+export function managedSecretCache(store: ObjectStore<SecretObject>): SecretCache {
+  store.addIndex(BY_CREATED_BY, (s) => {
+    const value = s.metadata.labels?.[LABEL_CREATED_BY];
+    return value ? [`${s.metadata.namespace ?? ''}/${value}`] : [];
+  });
+  return {
+    getByRef: (ref) => store.getByRef(ref),
+    createdBy: (namespace, value) => store.byIndex(BY_CREATED_BY, `${namespace}/${value}`),
+  };
 }
 
 /** The target as it is now, or undefined. The cache holds only managed Secrets. */
