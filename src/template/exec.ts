@@ -35,7 +35,7 @@ import * as value from './value.ts';
 const { N, nodeString } = ast;
 const { builtins, isTrue, REFLECT_VALUE } = builtinsModule;
 const { formatFloat, formatValue, sprint } = fmt;
-const { compareGoStrings, goQuote, utf8Length } = gostr;
+const { canonicalGoString, compareGoStrings, goQuote, utf8Length } = gostr;
 const {
   assignable,
   canBeNil,
@@ -642,6 +642,8 @@ class State {
     let v: Val;
     try {
       v = fun.builtin ? fun.builtin.fn(argv) : fun.fn(...toGoArgs(argv));
+      // Functions may concatenate halves of a character; keep one JS form per Go string.
+      if (typeof v === 'string') v = canonicalGoString(v);
     } catch (e) {
       if (e instanceof RangeError && /call stack/i.test(e.message)) throw e;
       this.at(c.node);

@@ -111,6 +111,15 @@ export function goStringBytes(s: string): Uint8Array {
   return out.slice(0, n);
 }
 
+/**
+ * `s` with escaped bytes that together form UTF-8 decoded, so that equal Go strings are equal JS
+ * strings. Only concatenation breaks this (`printf "%s%s"` of two halves of "☃").
+ */
+export function canonicalGoString(s: string): string {
+  if ((s as unknown as WellFormedCheck).isWellFormed()) return s;
+  return goStringFromBytes(goStringBytes(s));
+}
+
 /** The bytes of Go string `s` as a Buffer (no copy beyond the encoding). */
 export function goStringBuffer(s: string): Buffer {
   if ((s as unknown as WellFormedCheck).isWellFormed()) return Buffer.from(s, 'utf8');
