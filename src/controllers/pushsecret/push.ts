@@ -10,7 +10,7 @@ import { messageOf } from '../../sync/errors.ts';
 import { entriesForStore, statusRef, type PushEntry } from './entries.ts';
 import type { SourceSecret } from './source.ts';
 import { mergeSynced, type SyncedMap } from './status.ts';
-import type { ResolvedStore, StoreClients } from './stores.ts';
+import { StoreGoneError, type ResolvedStore, type StoreClients } from './stores.ts';
 
 /** A push or delete failed; `synced` is what the providers hold now, as far as we know. */
 export class ProviderStepError extends Error {
@@ -108,32 +108,58 @@ function withoutEntry(map: SyncedMap, storeKey: string, ref: string): SyncedMap 
   return { ...map, [storeKey]: Object.fromEntries(entries) };
 }
 
+/** The store behind a StoreLookupError, if it is simply gone. */
+function storeGone(error: unknown): boolean {
+  return error instanceof Error && error.cause instanceof StoreGoneError;
+}
+
 /**
  * ESO `DeleteSecretFromProviders`: removes from the providers every entry of the current status
  * that `next` no longer has (all of them when `next` is empty). Returns the status map to keep.
+ * Ferry: entries of a store that no longer exists are dropped and reported through `onStoreGone`
+ * instead of failing forever (ESO keeps such stores with a finalizer Ferry does not add), so a
+ * namespace being deleted does not hang on its PushSecrets.
  */
 export async function deleteDropped(
   ps: PushSecret,
   next: SyncedMap,
   clients: StoreClients,
+  onStoreGone: (storeKey: string) => void = () => undefined,
 ): Promise<SyncedMap> {
   let out = mergeSynced(next, ps.status?.syncedPushSecrets);
   for (const [storeKey, oldEntries] of Object.entries(ps.status?.syncedPushSecrets ?? {})) {
     const wanted = next[storeKey] ?? {};
     const dropped = Object.entries(oldEntries).filter(([ref]) => !(ref in wanted));
     if (dropped.length === 0) continue;
+    const state = { out };
     try {
-      const { kind, name } = splitStoreKey(storeKey);
-      const client = await clients.get(kind, name);
-      for (const [ref, data] of dropped) {
-        await client.deleteSecret(data.match.remoteRef);
-        out = withoutEntry(out, storeKey, ref);
-      }
+      await deleteFromStore(storeKey, dropped, clients, state);
     } catch (error) {
-      throw new ProviderStepError(messageOf(error), out, { cause: error });
+      if (!storeGone(error))
+        throw new ProviderStepError(messageOf(error), state.out, { cause: error });
+      onStoreGone(storeKey);
+      for (const [ref] of dropped) state.out = withoutEntry(state.out, storeKey, ref);
     }
-    if (!(storeKey in next))
-      out = Object.fromEntries(Object.entries(out).filter(([k]) => k !== storeKey));
+    out = storeKey in next ? state.out : withoutStore(state.out, storeKey);
   }
   return out;
+}
+
+/** Deletes `dropped` from one store, updating `state.out` after each success. */
+async function deleteFromStore(
+  storeKey: string,
+  dropped: [string, PushSecretData][],
+  clients: StoreClients,
+  state: { out: SyncedMap },
+): Promise<void> {
+  const { kind, name } = splitStoreKey(storeKey);
+  const client = await clients.get(kind, name);
+  for (const [ref, data] of dropped) {
+    await client.deleteSecret(data.match.remoteRef);
+    state.out = withoutEntry(state.out, storeKey, ref);
+  }
+}
+
+function withoutStore(map: SyncedMap, storeKey: string): SyncedMap {
+  return Object.fromEntries(Object.entries(map).filter(([k]) => k !== storeKey));
 }

@@ -270,6 +270,21 @@ describe('PushSecretReconciler', () => {
     assert.equal(h.current(), undefined, 'the object is gone once the finalizer is removed');
   });
 
+  it('lets a deleted PushSecret go when its store no longer exists, with a warning', async () => {
+    const h = harness();
+    await h.reconciler.reconcile(request);
+    h.stores.length = 0;
+    await h.kube.client().delete(EsoResources.PushSecret, request);
+    await h.reconciler.reconcile(request);
+    assert.equal(h.current(), undefined, 'the finalizer was released');
+    assert.ok(h.remote.has('app/db'), 'nothing could be deleted from a store that is gone');
+    assert.ok(
+      h.events.includes(
+        'Warning/Errored: store SecretStore/store no longer exists: the secrets pushed to it were not deleted',
+      ),
+    );
+  });
+
   it('cleans up the providers when the named source Secret is deleted (SourceDeleted)', async () => {
     const h = harness();
     await h.reconciler.reconcile(request);

@@ -163,7 +163,7 @@ export class PushSecretReconciler {
     if (!hasFinalizer(ps, PUSH_SECRET_FINALIZER)) return undefined;
     if (ps.spec.deletionPolicy === 'Delete') {
       try {
-        await deleteDropped(ps, {}, clients);
+        await deleteDropped(ps, {}, clients, this.storeGone(ps));
       } catch (error) {
         const failure = failureOf(error, ps.status?.syncedPushSecrets);
         failure.message = `Failed to Delete Secrets from Provider: ${failure.message}`;
@@ -256,7 +256,7 @@ export class PushSecretReconciler {
     let synced = await pushToProviders({ ps, sources, stores, clients, engine: this.deps.engine });
     if (ps.spec.deletionPolicy === 'Delete') {
       try {
-        synced = await deleteDropped(ps, synced, clients);
+        synced = await deleteDropped(ps, synced, clients, this.storeGone(ps));
       } catch (error) {
         if (!(error instanceof ProviderStepError)) throw error;
         throw new ProviderStepError(
@@ -295,7 +295,7 @@ export class PushSecretReconciler {
     clients: StoreClients,
   ): Promise<ReconcileResult> {
     try {
-      await deleteDropped(ps, {}, clients);
+      await deleteDropped(ps, {}, clients, this.storeGone(ps));
     } catch (error) {
       const failure = failureOf(error, ps.status?.syncedPushSecrets);
       failure.message = `failed to cleanup provider secrets: ${failure.message}`;
@@ -361,6 +361,15 @@ export class PushSecretReconciler {
     const ready = status.conditions?.find((c) => c.type === 'Ready')?.status;
     const ref = { namespace: ps.metadata.namespace ?? '', name: ps.metadata.name ?? '' };
     if (ready === 'True' || ready === 'False') this.deps.metrics?.ready(ref, ready);
+  }
+
+  /** Reports pushed secrets left behind in a store that no longer exists (no values). */
+  private storeGone(ps: PushSecretObject): (storeKey: string) => void {
+    return (storeKey) => {
+      const message = `store ${storeKey} no longer exists: the secrets pushed to it were not deleted`;
+      this.deps.logger.warn({ pushsecret: ps.metadata.name, store: storeKey }, message);
+      void this.deps.recorder.event(ps, 'Warning', PushReason.Errored, message);
+    };
   }
 
   /** The event of a status change: ESO's reason and message of the Ready condition. */

@@ -22,6 +22,9 @@ export interface StoreCatalog {
 /** A store could not be found or used; retried with backoff (the store may appear). */
 export class StoreLookupError extends Error {}
 
+/** The store no longer exists, so what was pushed to it cannot be reached. */
+export class StoreGoneError extends Error {}
+
 export interface ResolvedStore {
   kind: StoreKind;
   store: AnySecretStore;
@@ -125,7 +128,7 @@ export class StoreClients {
 
   private async connect(kind: StoreKind, name: string): Promise<SecretsClient> {
     const store = this.deps.catalog.get(kind, this.namespace, name);
-    if (!store) throw new Error(`${PLURAL[kind]}.external-secrets.io "${name}" not found`);
+    if (!store) throw new StoreGoneError(`${PLURAL[kind]}.external-secrets.io "${name}" not found`);
     if (kind === 'ClusterSecretStore' && !(await this.mayUse(store)))
       throw new Error(
         `using cluster store "${name}" is not allowed from namespace "${this.namespace}": denied by spec.condition`,
