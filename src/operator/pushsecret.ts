@@ -133,7 +133,8 @@ export function addPushSecretControllers(runtime: OperatorRuntime, wiring: PushS
         client: wiring.client,
         clock,
         logger,
-        component: 'clusterpushsecret',
+        // ESO's ClusterPushSecret recorder name.
+        component: 'external-secrets-controller',
       }),
       clock,
       logger: logger.child({ controller: 'clusterpushsecret' }),
