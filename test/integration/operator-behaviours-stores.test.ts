@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EsoResources } from '../../src/controllers/kinds.ts';
 import { Resources } from '../../src/kube/types.ts';
-import { uniqueName } from '../support/kube.ts';
+import { eventually, uniqueName } from '../support/kube.ts';
 import {
   holds,
   newCanary,
   startHarness,
   waitSecret,
   type EsObj,
+  type EventObj,
   type Harness,
 } from './operator-behaviours-support.ts';
 
@@ -212,6 +213,29 @@ describe('§9.21 controller class and the flood gate', { concurrency: true }, ()
       'error processing spec.data[0] (key: k), err: SecretStore "invalid-store" is not ready',
     );
     assert.equal(await h.secret(name), undefined);
+  });
+
+  it('a valid store: Ready Valid, capabilities, a Normal Valid event', async () => {
+    const name = 'valid-store';
+    await h.createStore(name, [{ key: 'k', value: `${C}v` }]);
+    const store = await h.client.get<EsObj & { status?: { capabilities?: string } }>(
+      EsoResources.SecretStore,
+      { namespace: h.ns, name },
+    );
+    const ready = store?.status?.conditions?.find((c) => c.type === 'Ready');
+    assert.deepEqual([ready?.reason, ready?.message], ['Valid', 'store validated']);
+    assert.equal(store?.status?.capabilities, 'ReadWrite');
+    await eventually('Valid event', async () => {
+      const events = await h.client.list<EventObj>(Resources.Event, { namespace: h.ns });
+      return events.items.find(
+        (e) =>
+          e.involvedObject?.kind === 'SecretStore' &&
+          e.involvedObject.name === name &&
+          e.reason === 'Valid' &&
+          e.type === 'Normal' &&
+          e.message === 'store validated',
+      );
+    });
   });
 
   it('ValidationUnknown counts as Ready', async () => {

@@ -98,9 +98,23 @@ describe('SecretStoreReconciler', () => {
     assert.equal(messageOf(unknown.patches[0]), 'could not determine validation status');
   });
 
+  it('records the provider capabilities once the store validated, as ESO', async () => {
+    const h = harness('Ready');
+    await h.reconciler.reconcile({ namespace: 'n', name: 's' });
+    const status = (h.patches[0] as { status: { capabilities?: string } }).status;
+    assert.equal(status.capabilities, 'ReadOnly');
+    const failed = harness('Error');
+    await failed.reconciler.reconcile({ namespace: 'n', name: 's' });
+    assert.equal(
+      (failed.patches[0] as { status: { capabilities?: string } }).status.capabilities,
+      undefined,
+    );
+  });
+
   it('writes nothing when the condition is unchanged', async () => {
     const h = harness('Ready', {
       conditions: [{ type: 'Ready', status: 'True', reason: 'Valid', message: 'store validated' }],
+      capabilities: 'ReadOnly',
     });
     await h.reconciler.reconcile({ namespace: 'n', name: 's' });
     assert.deepEqual(h.patches, []);

@@ -9,7 +9,13 @@ import type { AnySecretStore, Condition, StoreKind } from '../../api/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { EventRecorder } from '../../kube/events.ts';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
-import type { Clock, Logger, ProviderKubeAccess, SecretsClient } from '../../providers/provider.ts';
+import type {
+  Capabilities,
+  Clock,
+  Logger,
+  ProviderKubeAccess,
+  SecretsClient,
+} from '../../providers/provider.ts';
 import type { ProviderRegistry } from '../../providers/registry.ts';
 import type { ReconcileRequest, ReconcileResult } from '../../runtime/manager.ts';
 import { formatTime } from '../../sync/status.ts';
@@ -49,6 +55,8 @@ interface Verdict {
   message: string;
   /** The cause, for the event only (ESO records the error text as a Warning event). */
   detail?: string;
+  /** `status.capabilities`, which ESO records once a store validated. */
+  capabilities?: Capabilities;
 }
 
 const firstLine = (e: unknown): string =>
@@ -110,7 +118,12 @@ export class SecretStoreReconciler {
     try {
       const result = await client.validate();
       if (result === 'Ready')
-        return { ready: true, reason: StoreReason.Valid, message: 'store validated' };
+        return {
+          ready: true,
+          reason: StoreReason.Valid,
+          message: 'store validated',
+          capabilities: provider.capabilities(store),
+        };
       if (result === 'Unknown')
         return {
           ready: true,
@@ -135,10 +148,8 @@ export class SecretStoreReconciler {
   }
 
   private async writeCondition(store: StoreObject, verdict: Verdict): Promise<boolean> {
-    const old = store.status?.conditions?.find((c) => c.type === 'Ready');
-    const condition = nextCondition(old, verdict, this.deps.clock.now());
-    if (condition === undefined) return false;
-    const others = (store.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
+    const change = statusChange(store, verdict, this.deps.clock.now());
+    if (!change) return false;
     const type =
       this.deps.kind === 'ClusterSecretStore'
         ? EsoResources.ClusterSecretStore
@@ -146,11 +157,32 @@ export class SecretStoreReconciler {
     await this.deps.client.mergePatch(
       type,
       { namespace: store.metadata.namespace, name: store.metadata.name ?? '' },
-      { status: { conditions: [...others, condition] } },
+      { status: change.status },
       { subresource: 'status' },
     );
-    return old?.status !== condition.status;
+    return change.flipped;
   }
+}
+
+/** The status fields to patch (Ready condition, capabilities), or undefined when none changed. */
+function statusChange(
+  store: StoreObject,
+  verdict: Verdict,
+  nowMs: number,
+): { status: Partial<NonNullable<StoreObject['status']>>; flipped: boolean } | undefined {
+  const old = store.status?.conditions?.find((c) => c.type === 'Ready');
+  const condition = nextCondition(old, verdict, nowMs);
+  const capabilities =
+    verdict.capabilities !== store.status?.capabilities ? verdict.capabilities : undefined;
+  if (condition === undefined && capabilities === undefined) return undefined;
+  const others = (store.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
+  return {
+    status: {
+      ...(condition ? { conditions: [...others, condition] } : {}),
+      ...(capabilities ? { capabilities } : {}),
+    },
+    flipped: condition !== undefined && old?.status !== condition.status,
+  };
 }
 
 /** The new Ready condition, or undefined when it would not change. */
