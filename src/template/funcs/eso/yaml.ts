@@ -35,18 +35,29 @@ function foldNel(s: string): string {
   });
 }
 
+/**
+ * Characters json.Marshal writes as they are but go-yaml's reader refuses when sigs.k8s.io/yaml
+ * reads the JSON back (DEL, C1 controls but NEL, U+FFFE/U+FFFF): Marshal fails, toYaml gives "".
+ */
+const NOT_YAML_PRINTABLE = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
+
+function jsonString(s: string): string {
+  if (NOT_YAML_PRINTABLE.test(s)) throw new JsonError('yaml: control characters are not allowed');
+  // encoding/json writes each byte that is not UTF-8 as U+FFFD.
+  return foldNel(withRuneErrors(s));
+}
+
 /** json.Marshal's view of a template value (maps sorted later by the emitter). */
 function toJson(v: GoValue): JsonValue {
   if (v instanceof GoTyped) return toJson(v.value);
   if (v === null || typeof v === 'boolean') return v;
-  // encoding/json writes each byte that is not UTF-8 as U+FFFD.
-  if (typeof v === 'string') return foldNel(withRuneErrors(v));
+  if (typeof v === 'string') return jsonString(v);
   if (typeof v === 'bigint') return { int: v };
   if (typeof v === 'number') return jsonFloat(v);
   if (typeof v === 'function') throw new JsonError('json: unsupported type: func');
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (Array.isArray(v)) return v.map(toJson);
-  return new Map([...v].map(([k, x]) => [withRuneErrors(k), toJson(x)]));
+  return new Map([...v].map(([k, x]) => [jsonString(k), toJson(x)]));
 }
 
 const isLetter = (c: string): boolean => /^\p{L}$/u.test(c);
