@@ -177,9 +177,15 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
     }));
   };
   const storeKinds = [
-    { kind: 'SecretStore', informer: secretStores, enabled: config.enableSecretStoreReconciler },
+    {
+      kind: 'SecretStore',
+      component: 'secret-store',
+      informer: secretStores,
+      enabled: config.enableSecretStoreReconciler,
+    },
     {
       kind: 'ClusterSecretStore',
+      component: 'cluster-secret-store',
       informer: clusterStores,
       enabled: config.enableClusterStoreReconciler,
     },
@@ -193,6 +199,8 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
       concurrency: config.concurrent,
       reconciler: new SecretStoreReconciler({
         ...common,
+        // ESO's event source names: `secret-store`, `cluster-secret-store`.
+        recorder: new EventRecorder({ client, clock, logger, component: s.component }),
         kind: s.kind,
         stores: s.informer.store,
         requeueIntervalMs: config.storeRequeueIntervalMs,

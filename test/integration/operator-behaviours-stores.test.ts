@@ -233,7 +233,8 @@ describe('§9.21 controller class and the flood gate', { concurrency: true }, ()
           e.involvedObject.name === name &&
           e.reason === 'Valid' &&
           e.type === 'Normal' &&
-          e.message === 'store validated',
+          e.message === 'store validated' &&
+          e.source?.component === 'secret-store',
       );
     });
   });

@@ -54,6 +54,7 @@ export interface EventObj extends KubeObject {
   message?: string;
   count?: number;
   involvedObject?: { kind?: string; name?: string };
+  source?: { component?: string };
 }
 
 export const LABEL_MANAGED = 'reconcile.external-secrets.io/managed';

@@ -370,6 +370,7 @@ const ROWS: Row[] = [
       const created = (await hh.events('status')).find((e) => e.reason === 'Created');
       assert.equal(created?.type, 'Normal');
       assert.equal(created.message, 'secret created');
+      assert.equal(created.source?.component, 'external-secrets');
       assert.equal(es.status?.binding?.name, 'status');
       assert.match(es.status.refreshTime ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       assert.match(es.status.syncedResourceVersion ?? '', /^1-[0-9a-f]{56}$/);
