@@ -26,7 +26,11 @@ export class ProviderStepError extends Error {
 async function pushEntry(
   client: SecretsClient,
   entry: PushEntry,
-  opts: { updatePolicy: PushSecret['spec']['updatePolicy']; storeName: string },
+  opts: {
+    updatePolicy: PushSecret['spec']['updatePolicy'];
+    storeName: string;
+    source: SourceSecret;
+  },
 ): Promise<void> {
   const key = entry.data.match.secretKey ?? '';
   if (key !== '' && !entry.source.has(key)) throw new Error(`secret key ${key} does not exist`);
@@ -42,7 +46,8 @@ async function pushEntry(
     if (exists) return;
   }
   try {
-    await client.pushSecret({ data: entry.source }, entry.data);
+    const { type, labels, annotations } = opts.source;
+    await client.pushSecret({ data: entry.source, type, labels, annotations }, entry.data);
   } catch (error) {
     throw new Error(
       `could not write remote ref ${key} to target secretstore ${opts.storeName}: ${messageOf(error)}`,
@@ -71,7 +76,11 @@ async function pushToStore(
   const identity = { kind: target.kind, name, labels: target.store.metadata.labels ?? {} };
   const entries = entriesForStore(input.ps.spec, identity, source.data, input.engine);
   for (const entry of entries) {
-    await pushEntry(client, entry, { updatePolicy: input.ps.spec.updatePolicy, storeName: name });
+    await pushEntry(client, entry, {
+      updatePolicy: input.ps.spec.updatePolicy,
+      storeName: name,
+      source,
+    });
     synced[statusRef(entry.data)] = entry.data;
   }
 }

@@ -25,6 +25,7 @@ function remoteProvider() {
   const remote = new Map<string, string>();
   const foreign = new Set<string>();
   const calls: string[] = [];
+  const sources: PushSource[] = [];
   const client: SecretsClient = {
     getSecret: () => Promise.reject(new Error('unused')),
     getSecretMap: () => Promise.reject(new Error('unused')),
@@ -32,6 +33,7 @@ function remoteProvider() {
     pushSecret(source: PushSource, data: PushSecretData) {
       const key = data.match.remoteRef.remoteKey;
       calls.push(`push ${key}`);
+      sources.push(source);
       if (foreign.has(key))
         return Promise.reject(new ProviderError('secret not managed by external-secrets'));
       const value = data.match.secretKey
@@ -57,7 +59,7 @@ function remoteProvider() {
     validateStore: () => [],
     newClient: () => Promise.resolve(client),
   };
-  return { remote, foreign, calls, registry: new ProviderRegistry().register(provider) };
+  return { remote, foreign, calls, sources, registry: new ProviderRegistry().register(provider) };
 }
 
 function harness(spec: Partial<PushSecretObject['spec']> = {}) {
@@ -314,6 +316,22 @@ describe('PushSecretReconciler', () => {
     });
     await h.reconciler.reconcile(request);
     assert.equal(h.remote.get('app/dsn'), `postgres://app:${CANARY}@db`);
+  });
+
+  it('hands the provider the source metadata with the template type and labels merged in', async () => {
+    const h = harness({
+      template: {
+        type: 'kubernetes.io/basic-auth',
+        metadata: { labels: { team: '{{ "a" | upper }}' } },
+      },
+    });
+    const secret = h.kube.objects.get('secrets/n/source');
+    assert.ok(secret);
+    secret.metadata.labels = { origin: 'src' };
+    await h.reconciler.reconcile(request);
+    const pushed = h.sources[0];
+    assert.equal(pushed?.type, 'kubernetes.io/basic-auth');
+    assert.deepEqual(pushed.labels, { origin: 'src', team: 'A' });
   });
 
   it('reports generatorRef as not supported and does not retry', async () => {

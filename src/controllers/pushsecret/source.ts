@@ -24,12 +24,16 @@ import { labelSelectorQuery } from '../label-selector.ts';
 
 interface SecretWire extends KubeObject {
   data?: Record<string, string>;
+  type?: string;
 }
 
-/** One source Secret's data, after the template. */
+/** One source Secret's data and metadata (providers such as kubernetes copy them), after the template. */
 export interface SourceSecret {
   name: string;
   data: Map<string, Uint8Array>;
+  type?: string | undefined;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
 }
 
 /** The source Secret named by `selector.secret.name` does not exist. */
@@ -48,7 +52,13 @@ function decode(secret: SecretWire): SourceSecret {
       new Uint8Array(Buffer.from(v, 'base64')),
     ]),
   );
-  return { name: secret.metadata.name ?? '', data };
+  return {
+    name: secret.metadata.name ?? '',
+    data,
+    type: secret.type,
+    labels: { ...secret.metadata.labels },
+    annotations: { ...secret.metadata.annotations },
+  };
 }
 
 /** The source Secrets, sorted by name, without the template applied. */
@@ -102,8 +112,8 @@ export async function readTemplateSources(
 
 /**
  * ESO `applyTemplate`: templateFrom, then template.data, over a copy of the source data; the
- * rendered keys are added to (or replace) the source keys. Labels and annotations are rendered
- * too, so their errors surface, but nothing is written back to the source Secret.
+ * rendered keys are added to (or replace) the source keys, and rendered labels and annotations
+ * to the source's. Nothing is written back to the source Secret.
  */
 export function applyTemplate(
   source: SourceSecret,
@@ -111,7 +121,13 @@ export function applyTemplate(
   ctx: { engine: TemplateEngine; sources: TemplateSources },
 ): SourceSecret {
   if (!template) return source;
-  const target = { data: new Map(source.data), labels: {}, annotations: {} };
+  // ESO `setMetadata`: the template's type replaces the source's, its labels/annotations are
+  // merged in (then rendered over) — in memory only.
+  const target = {
+    data: new Map(source.data),
+    labels: { ...source.labels, ...template.metadata?.labels },
+    annotations: { ...source.annotations, ...template.metadata?.annotations },
+  };
   try {
     renderTemplate(template, target, {
       engine: ctx.engine,
@@ -121,5 +137,5 @@ export function applyTemplate(
   } catch (error) {
     throw new TemplateFailedError(messageOf(error), { cause: error });
   }
-  return { name: source.name, data: target.data };
+  return { ...source, type: template.type, ...target };
 }
