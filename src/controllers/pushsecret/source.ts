@@ -8,7 +8,7 @@
  * `reconcile.external-secrets.io/managed=true`; watching arbitrary source Secrets would mean
  * caching every Secret's values in the cluster (ESO's `--enable-secrets-caching=false` default
  * avoids the same cost). A user who needs a faster push sets a shorter refreshInterval, or
- * touches the PushSecret (any spec, label or annotation change re-queues it at once).
+ * touches the PushSecret (any spec, label or annotation change re-queues it at once). ADR 0012.
  */
 import type { PushSecret, SecretTemplate } from '../../api/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
