@@ -239,6 +239,24 @@ describe('§9.21 controller class and the flood gate', { concurrency: true }, ()
     });
   });
 
+  it('a missing store: SecretSyncedError naming it like the API does', async () => {
+    const name = 'missing-store';
+    await h.createExternalSecret(name, {
+      secretStoreRef: { name: 'no-such-store', kind: 'SecretStore' },
+      data: [{ secretKey: 'k', remoteRef: { key: 'k' } }],
+    });
+    await h.waitReady(name, {
+      status: 'False',
+      reason: 'SecretSyncedError',
+      message: 'could not get secret data from provider',
+    });
+    const event = await h.waitEvent(name, 'UpdateFailed');
+    assert.equal(
+      event.message,
+      'error processing spec.data[0] (key: k), err: could not get SecretStore "no-such-store", secretstores.external-secrets.io "no-such-store" not found',
+    );
+  });
+
   it('ValidationUnknown counts as Ready', async () => {
     const name = 'unknown-store';
     await h.createStore(name, [{ key: 'k', value: `${C}u` }], {

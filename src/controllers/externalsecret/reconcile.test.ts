@@ -42,8 +42,8 @@ function harness() {
     spec: { provider: { fake: { data: [{ key: 'db', value: SECRET_VALUE }] } } },
     status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Valid' }] },
   };
-  /** Stores other than `fake`, by name. */
-  const otherStores = new Map<string, AnySecretStore>();
+  /** Stores other than `fake`, by name; `undefined` plays a missing store. */
+  const otherStores = new Map<string, AnySecretStore | undefined>();
   const events: string[] = [];
   const fieldManagers: string[] = [];
   let lists = 0;
@@ -82,7 +82,7 @@ function harness() {
           .map(([k]) => cachedSecret(k))
           .filter((x) => x?.metadata.labels?.[LABEL_CREATED_BY] === value) as SecretObject[],
     },
-    stores: { get: (_kind, _ns, name) => otherStores.get(name) ?? store },
+    stores: { get: (_kind, _ns, name) => (otherStores.has(name) ? otherStores.get(name) : store) },
     registry: createDefaultRegistry({ clock }),
     engine: goTemplateEngine(),
     kube: {} as never,
@@ -204,6 +204,18 @@ describe('ExternalSecretReconciler', () => {
     });
     assert.equal(await h.reconciler.reconcile(request), undefined);
     assert.deepEqual(h.writes, []);
+  });
+
+  it('names a missing store the way ESO does (the API NotFound text)', async () => {
+    const h = harness();
+    h.otherStores.set('fake', undefined);
+    await assert.rejects(h.reconciler.reconcile(request), /sync failed/);
+    assert.ok(
+      h.events.includes(
+        'Warning/UpdateFailed: error processing spec.data[0] (key: db), err: could not get SecretStore "fake", secretstores.external-secrets.io "fake" not found',
+      ),
+      h.events.join('\n'),
+    );
   });
 
   it('renaming target.name deletes the earlier Owner Secret with event Deleted', async () => {

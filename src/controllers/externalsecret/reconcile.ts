@@ -264,7 +264,13 @@ export class ExternalSecretReconciler {
   ): Promise<SecretsClient> {
     const namespace = es.metadata.namespace ?? 'default';
     const store = this.deps.stores.get(ref.kind, namespace, ref.name);
-    if (!store) throw new Error(`could not get ${ref.kind} "${ref.name}": not found`);
+    if (!store) {
+      // ESO wraps the API's NotFound text: `could not get SecretStore "x", secretstores… not found`.
+      const plural = ref.kind === 'ClusterSecretStore' ? 'clustersecretstores' : 'secretstores';
+      throw new Error(
+        `could not get ${ref.kind} "${ref.name}", ${plural}.external-secrets.io "${ref.name}" not found`,
+      );
+    }
     await this.assertUsable(store, namespace);
     const provider = this.deps.registry.forStore(store);
     return provider.newClient(store, {
