@@ -8,6 +8,7 @@ import {
   targetName,
 } from './desired-secret.ts';
 import { fieldManagerFor } from './hash.ts';
+import { SyncError } from './errors.ts';
 import type { TargetSecret } from './target-secret.ts';
 import { goTemplateEngine } from './template/default-engine.ts';
 import { externalSecret } from './testing.ts';
@@ -117,15 +118,19 @@ describe('buildDesiredSecret', () => {
     });
     assert.deepEqual([...s.data.keys()].sort(), ['k', 'keep']);
   });
-  it('a template error is wrapped as ESO does', () => {
+  it('a template error is wrapped as ESO does: `unable to mutate secret` only on update', () => {
+    const es = externalSecret({ target: { template: { data: { k: '{{' } } } });
+    const chain =
+      'could not apply template: could not execute template: could not execute template: unable to execute template at key k: unable to parse template at key k: ';
     assert.throws(
-      () =>
-        buildDesiredSecret({
-          es: externalSecret({ target: { template: { data: { k: '{{' } } } }),
-          providerData: new Map(),
-          engine,
-        }),
-      /^SyncError: unable to mutate secret es: could not apply template: could not execute template: could not execute template: unable to execute template at key k: unable to parse template at key k: /,
+      () => buildDesiredSecret({ es, providerData: new Map(), engine }),
+      (e: Error) => e instanceof SyncError && e.message.startsWith(chain),
+    );
+    const existing = { metadata: { name: 'es', namespace: 'ns' }, data: new Map() };
+    assert.throws(
+      () => buildDesiredSecret({ es, existing, providerData: new Map(), engine }),
+      (e: Error) =>
+        e instanceof SyncError && e.message.startsWith(`unable to mutate secret es: ${chain}`),
     );
   });
   it('a privileged template type is rejected at render time', () => {

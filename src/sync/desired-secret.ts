@@ -226,6 +226,8 @@ export function buildDesiredSecret(input: DesiredSecretInput): TargetSecret {
   try {
     mutate(secret, input);
   } catch (error) {
+    // ESO adds `unable to mutate secret` on its update path only; a create returns the error bare.
+    if (!existing) throw error;
     throw new (
       error instanceof SecretIsOwnedError
         ? SecretIsOwnedError

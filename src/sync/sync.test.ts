@@ -300,7 +300,7 @@ describe('syncExternalSecret: failures keep the last good Secret (eso.md §9.9)'
     assert.deepEqual(r.requeue, { kind: 'backoff' });
     assert.match(
       r.events[0]?.message ?? '',
-      /^unable to mutate secret es: could not apply template: could not execute template: could not execute template: unable to execute template at key k: /,
+      /^could not apply template: could not execute template: could not execute template: unable to execute template at key k: /,
     );
   });
 

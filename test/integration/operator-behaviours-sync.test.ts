@@ -457,6 +457,17 @@ const ROWS: Row[] = [
     secret: null,
     ready: FAILED_UPDATE,
     events: ['UpdateFailed'],
+    async check(_es, hh) {
+      const e = (await hh.events('tpl-missingkey')).find((x) => x.reason === 'UpdateFailed');
+      // A new Secret: ESO's create path does not add `unable to mutate secret …`.
+      assert.equal(
+        e?.message,
+        // ESO's own wrapping, doubled phrases included.
+        'could not apply template: could not execute template: could not execute template: ' +
+          'unable to execute template at key x: unable to execute template at key x: ' +
+          'template: x:1:3: executing "x" at <.nope>: map has no entry for key "nope"',
+      );
+    },
   },
   {
     name: 'tpl-funcs',
