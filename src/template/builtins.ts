@@ -7,6 +7,7 @@ import type { Val } from './compare.ts';
 import { eq, ge, gt, le, lt, ne } from './compare.ts';
 import { sprint, sprintf, sprintln } from './fmt.ts';
 import { goStringFromBytes, isByteEscape, isPrint, utf8Encode, utf8Length } from './gostr.ts';
+import { capOf, sliceWithCap } from './slicecap.ts';
 import type { FuncSignature } from './types.ts';
 import {
   assignable,
@@ -221,7 +222,7 @@ function index(args: Val[]): Val {
   return item;
 }
 
-function sliceSeq(seq: Seq, lo: number, hi: number): GoValue {
+function sliceSeq(seq: Seq, lo: number, hi: number, max?: number): GoValue {
   const items = seq.items;
   if (seq.isString) {
     const part =
@@ -233,7 +234,10 @@ function sliceSeq(seq: Seq, lo: number, hi: number): GoValue {
     const type = seq.typed?.type ?? 'string';
     return type === 'string' ? part : new GoTyped(type, part);
   }
-  const out: GoValue = items.slice(lo, hi);
+  const out: GoValue =
+    items instanceof Uint8Array
+      ? items.slice(lo, hi)
+      : sliceWithCap(items as readonly GoValue[], lo, hi, max);
   if (seq.typed !== null) {
     const type = seq.isArray ? '[]' + seq.elem : seq.typed.type;
     return new GoTyped(type, out);
@@ -250,12 +254,13 @@ function slice(args: Val[]): Val {
   if (seq === null) throw new FuncError(`can't slice item of type ${typeName(item)}`);
   if (seq.isString && indexes.length === 3) throw new FuncError('cannot 3-index slice a string');
   const len = seqLength(seq);
+  const cap = Array.isArray(seq.items) ? capOf(seq.items) : len;
   const idx = [0, len, 0];
-  indexes.forEach((ix, i) => (idx[i] = indexArg(ix, len)));
+  indexes.forEach((ix, i) => (idx[i] = indexArg(ix, cap)));
   const [a = 0, b = 0, c = 0] = idx;
   if (a > b) throw new FuncError(`invalid slice index: ${a} > ${b}`);
   if (indexes.length === 3 && b > c) throw new FuncError(`invalid slice index: ${b} > ${c}`);
-  return sliceSeq(seq, a, b);
+  return sliceSeq(seq, a, b, indexes.length === 3 ? c : undefined);
 }
 
 function length(args: Val[]): Val {

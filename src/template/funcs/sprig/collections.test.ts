@@ -120,7 +120,7 @@ describe('sprig lists, dicts, defaults and JSON', () => {
     ['{{ first "abc" }}', /error calling first: Cannot find first on type string/],
     ['{{ mustLast 1 }}', /Cannot find last on type int/],
     ['{{ append nil 1 }}', /invalid memory address or nil pointer dereference/],
-    ['{{ slice (list 1 2) 1 5 }}', /reflect: slice index out of range/],
+    ['{{ slice (list 1 2) 1 5 }}', /reflect.Value.Slice: slice index out of bounds/],
     ['{{ slice "abc" 1 }}', /list should be type of slice or array but string/],
     ['{{ concat (list 1) 2 }}', /Cannot concat type int as list/],
     [

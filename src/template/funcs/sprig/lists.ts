@@ -4,6 +4,7 @@ import { any, fixed, goKindName, int, isListLike, listItems, strings, variadic }
 import { isEmpty } from './defaults.ts';
 import { toInt } from './numeric.ts';
 import { deepEqual } from './reflect.ts';
+import { capOf, sliceWithCap } from '../../slicecap.ts';
 import { strslice } from './strings.ts';
 import { strval } from './strval.ts';
 
@@ -53,10 +54,10 @@ function sliceOf(list: GoValue, indices: GoValue[]): GoValue {
   if (items.length === 0) return null;
   const start = indices.length > 0 ? Number(toInt(indices[0] ?? null)) : 0;
   const end = indices.length < 2 ? items.length : Number(toInt(indices[1] ?? null));
-  if (start < 0 || end < start || end > items.length) {
-    throw new FuncError('reflect: slice index out of range');
+  if (start < 0 || end < start || end > capOf(items)) {
+    throw new FuncError('reflect.Value.Slice: slice index out of bounds');
   }
-  const out = items.slice(start, end);
+  const out = sliceWithCap(items, start, end);
   return list instanceof GoTyped ? new GoTyped(list.type, out) : out;
 }
 
