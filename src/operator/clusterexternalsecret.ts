@@ -13,32 +13,20 @@ import type {
 import { namespaceFinalizer } from '../controllers/clusterexternalsecret/finalizers.ts';
 import { clusterExternalSecretMetrics } from '../controllers/clusterexternalsecret/metrics.ts';
 import { ClusterExternalSecretReconciler } from '../controllers/clusterexternalsecret/reconcile.ts';
-import {
-  namespaceMetadataOnly,
-  selects,
-  type NamespaceMeta,
-} from '../controllers/clusterexternalsecret/targets.ts';
+import { selects, type NamespaceMeta } from '../controllers/clusterexternalsecret/targets.ts';
 import { EsoResources } from '../controllers/kinds.ts';
 import type { StoreObject } from '../controllers/secretstore/reconcile.ts';
-import type { KubeClient } from '../kube/client.ts';
 import { Informer, type InformerEvent } from '../kube/informer.ts';
-import { Resources, type KubeObject, type ResourceType } from '../kube/types.ts';
+import type { KubeObject } from '../kube/types.ts';
 import { specOrMetadataChanged, type ReconcileRequest } from '../runtime/manager.ts';
 import type { OperatorRuntime } from '../runtime/operator.ts';
-import { informerRestartHook } from '../telemetry/metrics.ts';
+import type { SharedWiring } from './informers.ts';
 
-export interface ClusterExternalSecretWiring {
-  /** The operator's (request-counting) client. */
-  client: KubeClient;
+export interface ClusterExternalSecretWiring extends SharedWiring {
   /** The operator's ExternalSecret informer (its owned ExternalSecrets re-queue the CES). */
   externalSecrets: Informer<ExternalSecretObject>;
   /** The operator's ClusterSecretStore informer (`--controller-class`). */
   clusterStores: Informer<StoreObject>;
-}
-
-function withoutManagedFields<T extends KubeObject>(obj: T): T {
-  delete obj.metadata.managedFields;
-  return obj;
 }
 
 /** Namespace updates that can change what a CES selects or must release. */
@@ -85,22 +73,10 @@ export function addClusterExternalSecretController(
 ): void {
   const { config, clock, logger, manager, metrics } = runtime;
   if (!config.enableClusterExternalSecretReconciler) return;
-  const informer = <T extends KubeObject>(type: ResourceType, transform: (obj: T) => T) =>
-    manager.addInformer(
-      new Informer<T>({
-        client: wiring.client,
-        type,
-        clock,
-        logger: logger.child({ informer: type.plural }),
-        transform,
-        onRestart: informerRestartHook(metrics, type.kind),
-      }),
-    );
-  const cesInformer = informer<ClusterExternalSecretObject>(
+  const cesInformer = wiring.informer<ClusterExternalSecretObject>(
     EsoResources.ClusterExternalSecret,
-    withoutManagedFields,
   );
-  const namespaces = informer<NamespaceMeta>(Resources.Namespace, namespaceMetadataOnly);
+  const namespaces = wiring.namespaces();
   const controller = manager.addController({
     name: 'clusterexternalsecret',
     concurrency: config.concurrent,

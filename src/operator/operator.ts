@@ -22,8 +22,10 @@ import {
   requestsForSecret,
   targetSecretKeys,
 } from '../controllers/externalsecret/secret-watch.ts';
+import { namespaceMetadataOnly } from '../controllers/clusterexternalsecret/targets.ts';
 import { EsoResources } from '../controllers/kinds.ts';
 import { addClusterExternalSecretController } from './clusterexternalsecret.ts';
+import type { InformerExtras, InformerFactory } from './informers.ts';
 import { addPushSecretControllers } from './pushsecret.ts';
 import { SecretStoreReconciler, type StoreObject } from '../controllers/secretstore/reconcile.ts';
 import { CountingKubeClient } from '../kube/counting.ts';
@@ -96,9 +98,9 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
     client.reset(); // the metric is the record; keep no unbounded history
   });
   const namespace = config.namespace || undefined;
-  const informer = <T extends KubeObject>(
+  const informer: InformerFactory = <T extends KubeObject>(
     type: ResourceType,
-    extra: { labelSelector?: string; transform?: (obj: T) => T } = {},
+    extra: InformerExtras<T> = {},
   ) =>
     manager.addInformer(
       new Informer<T>({
@@ -119,6 +121,13 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
     labelSelector: `${LABEL_MANAGED}=true`,
     transform: keepExternalSecretManagedFields,
   });
+  // One metadata-only Namespace cache, created on first use, for every controller that selects
+  // namespaces by label (ClusterExternalSecret, ClusterPushSecret).
+  let namespaceInformer: Informer<KubeObject> | undefined;
+  const namespaces = () =>
+    (namespaceInformer ??= informer<KubeObject>(Resources.Namespace, {
+      transform: namespaceMetadataOnly,
+    }));
   externalSecrets.store.addIndex(BY_STORE, esStoreKeys);
   externalSecrets.store.addIndex(BY_TARGET_SECRET, targetSecretKeys);
 
@@ -209,8 +218,9 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
     });
     controller.watch(s.informer, { predicate: specOrMetadataChanged });
   }
-  addClusterExternalSecretController(runtime, { client, externalSecrets, clusterStores });
-  addPushSecretControllers(runtime, { client, registry, kube, secretStores, clusterStores });
+  const shared = { client, informer, namespaces };
+  addClusterExternalSecretController(runtime, { ...shared, externalSecrets, clusterStores });
+  addPushSecretControllers(runtime, { ...shared, registry, kube, secretStores, clusterStores });
   return {
     runtime,
     start: () => runtime.start(),

@@ -18,40 +18,22 @@ import {
 import { pushMetrics } from '../controllers/pushsecret/metrics.ts';
 import type { StoreCatalog } from '../controllers/pushsecret/stores.ts';
 import type { StoreObject } from '../controllers/secretstore/reconcile.ts';
-import type { KubeClient } from '../kube/client.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { Informer, type InformerEvent } from '../kube/informer.ts';
-import { Resources, type KubeObject, type ResourceType } from '../kube/types.ts';
+import type { KubeObject } from '../kube/types.ts';
 import type { ProviderKubeAccess } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { specOrMetadataChanged, type ReconcileRequest } from '../runtime/manager.ts';
 import type { OperatorRuntime } from '../runtime/operator.ts';
 import { goTemplateEngine } from '../sync/index.ts';
-import { informerRestartHook } from '../telemetry/metrics.ts';
+import type { SharedWiring } from './informers.ts';
 
-export interface PushSecretWiring {
-  /** The operator's (request-counting) client. */
-  client: KubeClient;
+export interface PushSecretWiring extends SharedWiring {
   registry: ProviderRegistry;
   kube: ProviderKubeAccess;
   /** The operator's store informers (`--namespace` applies to SecretStores). */
   secretStores: Informer<StoreObject>;
   clusterStores: Informer<StoreObject>;
-}
-
-function withoutManagedFields<T extends KubeObject>(obj: T): T {
-  delete obj.metadata.managedFields;
-  return obj;
-}
-
-/** Namespaces are only matched by labels: keep name, labels and deletion, drop the rest. */
-function namespaceLabelsOnly(ns: KubeObject): KubeObject {
-  const { name, labels, deletionTimestamp, resourceVersion, uid } = ns.metadata;
-  return {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name, labels, deletionTimestamp, resourceVersion, uid },
-  };
 }
 
 function catalogOf(wiring: PushSecretWiring): StoreCatalog {
@@ -70,23 +52,10 @@ function catalogOf(wiring: PushSecretWiring): StoreCatalog {
 /** Adds the PushSecret controller and, if enabled, the ClusterPushSecret controller. */
 export function addPushSecretControllers(runtime: OperatorRuntime, wiring: PushSecretWiring): void {
   const { config, clock, logger, manager, metrics } = runtime;
-  const namespace = config.namespace || undefined;
-  const informer = <T extends KubeObject>(type: ResourceType, transform: (obj: T) => T) =>
-    manager.addInformer(
-      new Informer<T>({
-        client: wiring.client,
-        type,
-        clock,
-        logger: logger.child({ informer: type.plural }),
-        ...(type.namespaced && namespace ? { namespace } : {}),
-        transform,
-        onRestart: informerRestartHook(metrics, type.kind),
-      }),
-    );
   const enablePush = config.enablePushSecretReconciler;
   const enableCluster = config.enableClusterPushSecretReconciler;
   if (!enablePush && !enableCluster) return;
-  const pushSecrets = informer<PushSecretObject>(EsoResources.PushSecret, withoutManagedFields);
+  const pushSecrets = wiring.informer<PushSecretObject>(EsoResources.PushSecret);
   if (enablePush) {
     const controller = manager.addController({
       name: 'pushsecret',
@@ -114,11 +83,10 @@ export function addPushSecretControllers(runtime: OperatorRuntime, wiring: PushS
     controller.watch(pushSecrets, { predicate: specOrMetadataChanged });
   }
   if (!enableCluster) return;
-  const clusterPushSecrets = informer<ClusterPushSecretObject>(
+  const clusterPushSecrets = wiring.informer<ClusterPushSecretObject>(
     EsoResources.ClusterPushSecret,
-    withoutManagedFields,
   );
-  const namespaces = informer<KubeObject>(Resources.Namespace, namespaceLabelsOnly);
+  const namespaces = wiring.namespaces();
   const controller = manager.addController({
     name: 'clusterpushsecret',
     concurrency: config.concurrent,
