@@ -376,6 +376,11 @@ describe('§9.11 creationPolicy', { concurrency: true }, () => {
       reason: 'SecretSyncedError',
       message: 'failed to take ownership of target secret',
     });
+    const event = await h.waitEvent('foreign-owned', 'UpdateFailed');
+    assert.equal(
+      event.message,
+      `unable to mutate secret foreign-owned: could not set controller reference on secret: Object ${h.ns}/foreign-owned is already owned by another ConfigMap controller foreign-owner`,
+    );
     const s = await h.secret('foreign-owned');
     assert.deepEqual(Object.keys(s?.data ?? {}), ['foreign']);
     assert.equal(s?.metadata.ownerReferences?.length, 1);
@@ -390,7 +395,11 @@ describe('§9.11 creationPolicy', { concurrency: true }, () => {
       reason: 'SecretSyncedError',
       message: 'target is owned by another ExternalSecret',
     });
-    await h.waitEvent('owner-second', 'UpdateFailed');
+    const event = await h.waitEvent('owner-second', 'UpdateFailed');
+    assert.equal(
+      event.message,
+      'unable to mutate secret shared: secret is owned by another ExternalSecret: owner-first',
+    );
     await waitSecret(h, 'shared', { data: { k: `${C}v1` }, owned: true }, { owner: 'owner-first' });
   });
 });
