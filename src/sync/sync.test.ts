@@ -173,6 +173,7 @@ describe('syncExternalSecret: creation policies (eso.md §9.11)', () => {
     });
     assert.deepEqual(r.requeue, { kind: 'none' });
     assert.match(r.events[0]?.message ?? '', /secret is owned by another ExternalSecret: other/);
+    assert.deepEqual(r.status.binding, { name: 'es' }, 'ESO binds before mutating an update');
   });
 
   it('a Secret controlled by another kind fails to take ownership', async () => {

@@ -168,28 +168,32 @@ function handleEmpty(ctx: Ctx, name: string): SyncResult | undefined {
   }
 }
 
+/** `status.binding` names the target Secret. */
+function binding(r: SyncResult, name: string): SyncResult {
+  return { ...r, status: { ...r.status, binding: { name } } };
+}
+
 function writeResult(ctx: Ctx, desired: TargetSecret, name: string): SyncResult {
   const existing = ctx.input.existing;
-  const binding = (r: SyncResult): SyncResult => ({
-    ...r,
-    status: { ...r.status, binding: { name } },
-  });
   if (!existing) {
     return binding(
       done(ctx, Reason.SecretSynced, Message.synced, {
         action: { kind: 'create', secret: desired },
         onSuccess: [{ type: 'Normal', reason: 'Created', message: EventText.created }],
       }),
+      name,
     );
   }
   if (secretsEqual(existing, desired))
-    return binding(done(ctx, Reason.SecretSynced, Message.synced));
-  if (existing.immutable === true) return binding(immutableUpdate(ctx, existing, desired, name));
+    return binding(done(ctx, Reason.SecretSynced, Message.synced), name);
+  if (existing.immutable === true)
+    return binding(immutableUpdate(ctx, existing, desired, name), name);
   return binding(
     done(ctx, Reason.SecretSynced, Message.synced, {
       action: { kind: 'update', secret: desired },
       onSuccess: [{ type: 'Normal', reason: 'Updated', message: EventText.updated }],
     }),
+    name,
   );
 }
 
@@ -265,7 +269,8 @@ export function syncExternalSecret(input: SyncInput): SyncResult {
   const early = (providerData.size === 0 ? handleEmpty(ctx, name) : undefined) ?? skipByPolicy(ctx);
   if (early) return early;
   const desired = desiredOrFailure(ctx, providerData);
-  if (!('data' in desired)) return desired;
+  // ESO binds an existing target before mutating it, so a failed update still names it.
+  if (!('data' in desired)) return ctx.input.existing ? binding(desired, name) : desired;
   return withOrphanCleanup(es, writeResult(ctx, desired, name), name);
 }
 

@@ -400,6 +400,8 @@ describe('§9.11 creationPolicy', { concurrency: true }, () => {
       event.message,
       'unable to mutate secret shared: secret is owned by another ExternalSecret: owner-first',
     );
+    // ESO binds an existing target before it tries to mutate it.
+    assert.equal((await h.externalSecret('owner-second'))?.status?.binding?.name, 'shared');
     await waitSecret(h, 'shared', { data: { k: `${C}v1` }, owned: true }, { owner: 'owner-first' });
   });
 });
