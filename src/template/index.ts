@@ -18,6 +18,7 @@
 import type { ExecuteOptions, ParseOptions } from './template.ts';
 import { parse } from './template.ts';
 import type { GoValue } from './value.ts';
+import { jsonArray } from './slicecap.ts';
 import { GoTyped } from './value.ts';
 
 export { TemplateError } from './errors.ts';
@@ -77,7 +78,7 @@ export function toGoValue(json: unknown): GoValue {
       return null;
   }
   if (json instanceof Uint8Array || json instanceof GoTyped) return json;
-  if (Array.isArray(json)) return json.map(toGoValue);
+  if (Array.isArray(json)) return jsonArray(json.map(toGoValue));
   const entries = json instanceof Map ? [...json.entries()] : Object.entries(json);
   return new Map(entries.map(([k, v]) => [String(k), toGoValue(v)]));
 }

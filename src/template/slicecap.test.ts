@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { render } from './index.ts';
+import { render, toGoValue } from './index.ts';
 import type { FuncMap, GoValue } from './value.ts';
 
 // text/template's builtin slice (ESO's sprig map replaces it with sprig's, which the
@@ -27,5 +27,11 @@ describe('slice keeps Go capacity', () => {
       () => render('{{ slice (slice (list 7 3 5) 0 1 2) 0 3 }}', null, { funcs }),
       /error calling slice: index out of range: 3/,
     );
+  });
+
+  it('a JSON-decoded array has the spare capacity of Go append growth', () => {
+    const data = new Map<string, GoValue>([['l', toGoValue([7, 3, 5])]]);
+    assert.equal(render('{{ slice .l 0 4 }}', data, { funcs }), '[7 3 5 <nil>]');
+    assert.throws(() => render('{{ slice .l 0 5 }}', data, { funcs }), /index out of range: 5/);
   });
 });

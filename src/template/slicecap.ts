@@ -1,8 +1,8 @@
 /**
  * Go slices have a capacity: `slice (slice .l 0 1) 0 2` reads past the first result's length
  * into the array behind it. JS arrays have none, so a slice result remembers its backing array
- * in a hidden property; other arrays count their length as capacity (true for `list` results;
- * Go's JSON decoding may leave a larger one, which is not modelled).
+ * in a hidden property; other arrays count their length as capacity (true for `list` results).
+ * Arrays decoded from JSON get the spare capacity Go's append growth leaves (`jsonArray`).
  */
 import type { GoValue } from './value.ts';
 
@@ -19,6 +19,22 @@ type Sliced = GoValue[] & { [BACKING]?: Backing };
 /** Go's cap of a slice held as a JS array. */
 export function capOf(items: readonly GoValue[]): number {
   return (items as Sliced)[BACKING]?.cap ?? items.length;
+}
+
+/**
+ * An array as encoding/json builds it into []interface{}: appended one by one, so up to 256
+ * items its capacity is the next power of two, the spare slots nil. Larger ones keep cap = len
+ * (Go's growth formula there is not modelled).
+ */
+export function jsonArray(items: GoValue[]): GoValue[] {
+  const n = items.length;
+  if (n === 0 || n > 256) return items;
+  let cap = 1;
+  while (cap < n) cap *= 2;
+  if (cap === n) return items;
+  const array = [...items, ...new Array<GoValue>(cap - n).fill(null)];
+  Object.defineProperty(items, BACKING, { value: { array, start: 0, cap } });
+  return items;
 }
 
 /** items[lo:hi] or items[lo:hi:max], reading up to the capacity. The caller checks bounds. */

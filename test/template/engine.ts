@@ -4,6 +4,7 @@
  * skip instead of a compile error. Once present, the suite runs and fails on any difference.
  */
 import { goStringFromBytes } from '../../src/template/gostr.ts';
+import { jsonArray } from '../../src/template/slicecap.ts';
 import { GoTyped, type FuncMap, type GoFunc, type GoValue } from '../../src/template/value.ts';
 import type { MissingKey, RenderResult, TemplateCase } from './oracle.ts';
 
@@ -141,7 +142,7 @@ function stringMap(json: unknown): GoValue {
 function fromJson(json: unknown): GoValue {
   if (json === null || typeof json === 'boolean' || typeof json === 'string') return json;
   if (typeof json === 'number') return json;
-  if (Array.isArray(json)) return json.map(fromJson);
+  if (Array.isArray(json)) return jsonArray(json.map(fromJson));
   const obj = json as Record<string, unknown>;
   const keys = Object.keys(obj);
   const tag = keys.length === 1 ? keys[0] : undefined;

@@ -2,6 +2,7 @@
 import { parseAllDocuments, type ScalarTag, type Tags } from 'yaml';
 import { formatFloat } from '../../fmt.ts';
 import { withRuneErrors } from '../../gostr.ts';
+import { jsonArray } from '../../slicecap.ts';
 import { GoTyped, type GoValue } from '../../value.ts';
 import { emitYaml, type JsonValue } from './yaml-emit.ts';
 import { goYamlMessage } from './yaml-errors.ts';
@@ -170,7 +171,7 @@ function fromJs(v: unknown): GoValue {
   }
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
-  if (Array.isArray(v)) return v.map(fromJs);
+  if (Array.isArray(v)) return jsonArray(v.map(fromJs));
   if (v instanceof Map) return new Map([...v].map(([k, x]) => [keyString(k), fromJs(x)]));
   return JSON.stringify(v);
 }

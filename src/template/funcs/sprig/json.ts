@@ -2,6 +2,7 @@
  * encoding/json as sprig uses it: Marshal (sorted keys, HTML escaping, Go's float format) and
  * Unmarshal into interface{} (objects → map, numbers → float64) with Go's error texts.
  */
+import { jsonArray } from '../../slicecap.ts';
 import { FuncError, GoTyped, type GoValue } from '../../value.ts';
 import { goTypeName } from './args.ts';
 
@@ -179,7 +180,7 @@ class Reader {
       this.ws();
       const c = this.s[this.i];
       this.i++;
-      if (c === ']') return a;
+      if (c === ']') return jsonArray(a);
       if (c !== ',') {
         this.i--;
         this.fail('after array element');
