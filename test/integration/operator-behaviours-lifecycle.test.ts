@@ -421,7 +421,10 @@ describe('§9.11 Owner cleans up after a renamed target', () => {
     );
     const deleted = await h.waitEvent('rename', 'Deleted');
     assert.equal(deleted.message, 'secret deleted because it was orphaned');
-    assert.equal((await h.externalSecret('rename'))?.status?.binding?.name, 'rename-new');
+    // Events are recorded before the status is written: poll for the binding.
+    await eventually('binding renamed', async () =>
+      (await h.externalSecret('rename'))?.status?.binding?.name === 'rename-new' ? true : undefined,
+    );
   });
 });
 
