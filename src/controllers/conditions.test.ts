@@ -29,6 +29,15 @@ describe('ClusterSecretStore conditions', () => {
     assert.equal(namespaceAllowed(withRegex, 'my-team-x', {}), true, 'regexes are unanchored');
   });
 
+  it('reads namespaceRegexes with Go (RE2) rules, and a pattern Go rejects denies', () => {
+    // (?P<name>) is RE2 syntax JavaScript rejects; a lookahead is JavaScript syntax RE2 rejects.
+    assert.equal(
+      namespaceAllowed([{ namespaceRegexes: ['^(?P<team>t-[a-z]+)$'] }], 't-web', {}),
+      true,
+    );
+    assert.equal(namespaceAllowed([{ namespaceRegexes: ['^t-(?!x)'] }], 't-web', {}), false);
+  });
+
   it('lets an empty condition match nothing', () => {
     assert.equal(namespaceAllowed([{}], 'a', {}), false);
     assert.equal(namespaceAllowed([{}, { namespaces: ['a'] }], 'a', {}), true);

@@ -2,6 +2,7 @@
  * `spec.conditions` of a ClusterSecretStore: which namespaces may use it (ESO: any one condition
  * matching is enough, and so is any one field within a condition; eso.md §9.20).
  */
+import { compileGoRegexp, goMatch } from '../template/funcs/goregexp.ts';
 import type { ClusterSecretStoreCondition, LabelSelector } from '../api/types.ts';
 
 type Requirement = NonNullable<LabelSelector['matchExpressions']>[number];
@@ -38,7 +39,16 @@ function conditionMatches(
 ): boolean {
   if (c.namespaceSelector && selectorMatches(c.namespaceSelector, labels)) return true;
   if (c.namespaces?.includes(namespace)) return true;
-  return (c.namespaceRegexes ?? []).some((r) => new RegExp(r).test(namespace));
+  return (c.namespaceRegexes ?? []).some((r) => goRegexpMatches(r, namespace));
+}
+
+/** RE2 semantics, as ESO's `regexp.MatchString`; a pattern Go rejects matches nothing (denied). */
+function goRegexpMatches(pattern: string, text: string): boolean {
+  try {
+    return goMatch(compileGoRegexp(pattern), text);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `namespace` (with its labels) may use a store with these conditions. */
