@@ -31,6 +31,7 @@ import {
 } from '../../sync/index.ts';
 import { namespaceAllowed, needsNamespaceLabels } from '../conditions.ts';
 import { EsoResources } from '../kinds.ts';
+import { RefreshMemory } from '../refresh-memory.ts';
 import { isOurs } from '../secretstore/reconcile.ts';
 import {
   deleteControlledTarget,
@@ -78,8 +79,7 @@ const DEFAULT_READ_SHARE_WINDOW_MS = 1000;
 export class SyncFailedError extends Error {}
 
 export class ExternalSecretReconciler {
-  /** refreshTime of syncs whose status was otherwise unchanged (not written), by ES key. */
-  private readonly refreshed = new Map<string, string>();
+  private readonly refreshed = new RefreshMemory();
   /** Shared across reconciles (not per reconcile), so ExternalSecrets reading one key share it. */
   private readonly reads: Coalescer;
 
@@ -101,7 +101,7 @@ export class ExternalSecretReconciler {
     if (cached.metadata.deletionTimestamp) return this.finalize(key, request, cached);
     await ensureCleanupFinalizer(this.deps.client, cached);
     const started = this.deps.clock.now();
-    const es = this.withRememberedRefresh(key, cached);
+    const es = this.refreshed.apply(key, cached);
     const namespace = es.metadata.namespace ?? 'default';
     const targetRef = { namespace, name: es.spec.target?.name ?? es.metadata.name ?? '' };
     const existing = await readTarget(this.deps.client, this.deps.secrets, targetRef);
@@ -151,7 +151,7 @@ export class ExternalSecretReconciler {
 
   /** Drops what is kept about a deleted ExternalSecret (remembered refresh, metric series). */
   private forget(key: string, request: ReconcileRequest): void {
-    this.refreshed.delete(key);
+    this.refreshed.forget(key);
     const ref = { namespace: request.namespace ?? '', name: request.name };
     if (this.deps.metrics) forgetExternalSecret(this.deps.metrics, ref);
   }
@@ -215,31 +215,19 @@ export class ExternalSecretReconciler {
     });
   }
 
-  private withRememberedRefresh(key: string, es: ExternalSecretObject): ExternalSecretObject {
-    const remembered = this.refreshed.get(key);
-    const current = es.status?.refreshTime ?? '';
-    if (!remembered || remembered <= current) return es;
-    return { ...es, status: { ...es.status, refreshTime: remembered } };
-  }
-
   private async writeStatus(
     key: string,
     es: ExternalSecretObject,
     result: SyncResult,
   ): Promise<void> {
-    const before = { ...es.status, refreshTime: null };
-    const after = { ...result.status, refreshTime: null };
-    if (JSON.stringify(sortKeys(before)) === JSON.stringify(sortKeys(after))) {
-      if (result.status.refreshTime) this.refreshed.set(key, result.status.refreshTime);
-      return;
-    }
+    if (!this.refreshed.needsWrite(key, es.status, result.status)) return;
     await this.deps.client.mergePatch(
       EsoResources.ExternalSecret,
       { namespace: es.metadata.namespace, name: es.metadata.name ?? '' },
       { status: result.status },
       { subresource: 'status' },
     );
-    this.refreshed.delete(key);
+    this.refreshed.forget(key);
   }
 
   private async record(es: ExternalSecretObject, events: readonly SyncEvent[]): Promise<void> {
@@ -335,16 +323,4 @@ function requeueOf(requeue: SyncResult['requeue']): ReconcileResult {
 
 async function closeAll(clients: Map<string, Promise<SecretsClient>>): Promise<void> {
   for (const c of clients.values()) await c.then((x) => x.close()).catch(() => undefined);
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  return value;
 }

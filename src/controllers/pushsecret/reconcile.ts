@@ -27,6 +27,7 @@ import { redactorFor, type Redactor } from '../../sync/redact.ts';
 import { formatTime } from '../../sync/status.ts';
 import { parseGoDuration } from '../../api/duration.ts';
 import { EsoResources } from '../kinds.ts';
+import { RefreshMemory } from '../refresh-memory.ts';
 import { isOurs } from '../secretstore/reconcile.ts';
 import { PushSpecError, validateDataToMatchesStores, validateDataToStoreRefs } from './entries.ts';
 import type { PushMetrics } from './metrics.ts';
@@ -41,7 +42,6 @@ import {
   type SourceSecret,
 } from './source.ts';
 import {
-  canonicalJson,
   mergePatchOf,
   PushMessage,
   PushReason,
@@ -114,8 +114,7 @@ function refreshIntervalMs(ps: PushSecret): number {
 }
 
 export class PushSecretReconciler {
-  /** refreshTime of pushes whose status was otherwise unchanged (not written), by key. */
-  private readonly refreshed = new Map<string, string>();
+  private readonly refreshed = new RefreshMemory();
 
   constructor(private readonly deps: PushSecretReconcilerDeps) {}
 
@@ -123,14 +122,14 @@ export class PushSecretReconciler {
     const key = objectKey(request);
     const cached = this.deps.pushSecrets.getByRef(request);
     if (!cached) {
-      this.refreshed.delete(key);
+      this.refreshed.forget(key);
       this.deps.metrics?.forget(request);
       return undefined;
     }
     if (belongsToAnotherController(cached, this.deps.stores, this.deps.controllerClass))
       return undefined;
     const started = this.deps.clock.now();
-    const ps = this.withRememberedRefresh(key, cached);
+    const ps = this.refreshed.apply(key, cached);
     const clients = new StoreClients(
       { ...this.deps, catalog: this.deps.stores },
       ps.metadata.namespace ?? 'default',
@@ -326,13 +325,6 @@ export class PushSecretReconciler {
     throw new PushFailedError(message);
   }
 
-  private withRememberedRefresh(key: string, ps: PushSecretObject): PushSecretObject {
-    const remembered = this.refreshed.get(key);
-    const current = ps.status?.refreshTime ?? '';
-    if (!remembered || remembered <= current) return ps;
-    return { ...ps, status: { ...ps.status, refreshTime: remembered } };
-  }
-
   /** Writes the status if anything but refreshTime changed, with an event for the change. */
   private async writeStatus(
     key: string,
@@ -340,12 +332,7 @@ export class PushSecretReconciler {
     next: PushSecretStatus,
   ): Promise<void> {
     this.observe(ps, next);
-    const before = { ...ps.status, refreshTime: undefined };
-    const after = { ...next, refreshTime: undefined };
-    if (canonicalJson(before) === canonicalJson(after)) {
-      if (next.refreshTime) this.refreshed.set(key, next.refreshTime);
-      return;
-    }
+    if (!this.refreshed.needsWrite(key, ps.status, next)) return;
     const withTime = { ...next, refreshTime: next.refreshTime ?? ps.status?.refreshTime };
     await this.deps.client.mergePatch(
       EsoResources.PushSecret,
@@ -353,7 +340,7 @@ export class PushSecretReconciler {
       { status: mergePatchOf(ps.status ?? {}, withTime) },
       { subresource: 'status' },
     );
-    this.refreshed.delete(key);
+    this.refreshed.forget(key);
     await this.announce(ps, next);
   }
 

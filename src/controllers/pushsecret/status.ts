@@ -4,6 +4,7 @@
  * flips, `syncedPushSecrets` keyed `<Kind>/<store>` then `remoteKey[/property]`, and the refresh
  * bookkeeping (`refreshTime`, `syncedResourceVersion`).
  */
+import { canonical } from '../../sync/equality.ts';
 import type { Condition, PushSecretData, PushSecretStatus } from '../../api/types.ts';
 import { formatTime } from '../../sync/status.ts';
 
@@ -78,16 +79,5 @@ export function mergePatchOf(before: unknown, after: unknown): unknown {
 
 /** Deterministic JSON (sorted keys) for "did anything change" checks. */
 export function canonicalJson(value: unknown): string {
-  const sort = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (isPlainObject(v))
-      return Object.fromEntries(
-        Object.entries(v)
-          .filter(([, x]) => x !== undefined)
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([k, x]) => [k, sort(x)]),
-      );
-    return v;
-  };
-  return JSON.stringify(sort(value));
+  return JSON.stringify(canonical(value));
 }
