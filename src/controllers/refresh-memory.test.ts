@@ -18,7 +18,7 @@ describe('RefreshMemory', () => {
     const m = new RefreshMemory();
     const flipped = { conditions: [{ status: 'False', type: 'Ready' }], refreshTime: 'x' };
     assert.equal(m.needsWrite('k', status, flipped), true);
-    const reordered = { conditions: [{ status: 'True', type: 'Ready' }] };
+    const reordered = { conditions: [{ status: 'True', type: 'Ready' }], refreshTime: undefined };
     assert.equal(m.needsWrite('k', status, reordered), false);
   });
 
