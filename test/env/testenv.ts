@@ -12,6 +12,7 @@ import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestCa } from '../support/pki.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const testEnvDir = join(repoRoot, '.testenv');
@@ -33,6 +34,9 @@ export interface TestEnv {
   kubeServer: string;
   kubeToken: string;
   kubeCaFile: string;
+  /** CA (and its key) the API server trusts for client certificates (`--client-ca-file`). */
+  kubeClientCaFile: string;
+  kubeClientCaKeyFile: string;
   vaultAddr: string;
   vaultToken: string;
   awsEndpointUrl: string;
@@ -198,6 +202,13 @@ async function startKube(tools: Tools, dirs: { data: string; logs: string }, pid
   const token = randomBytes(24).toString('hex');
   const tokenFile = join(certDir, 'tokens.csv');
   writeFileSync(tokenFile, `${token},ferry-test-admin,ferry-test-admin,"system:masters"\n`);
+  // A CA for client certificates, so tests can authenticate as a user with a certificate it
+  // signs (the kubernetes provider's cert auth); its key is kept beside it for those tests.
+  const clientCa = createTestCa('ferry-test-client-ca');
+  const clientCaFile = join(certDir, 'client-ca.crt');
+  const clientCaKeyFile = join(certDir, 'client-ca.key');
+  writeFileSync(clientCaFile, clientCa.cert);
+  writeFileSync(clientCaKeyFile, clientCa.key, { mode: 0o600 });
   const server = `https://127.0.0.1:${apiPort}`;
   pids.push(
     launch(
@@ -212,6 +223,7 @@ async function startKube(tools: Tools, dirs: { data: string; logs: string }, pid
         '--service-cluster-ip-range=10.0.0.0/24',
         '--authorization-mode=RBAC',
         `--token-auth-file=${tokenFile}`,
+        `--client-ca-file=${clientCaFile}`,
         `--service-account-issuer=${server}`,
         `--service-account-key-file=${saPub}`,
         `--service-account-signing-key-file=${saKey}`,
@@ -262,7 +274,7 @@ async function startKube(tools: Tools, dirs: { data: string; logs: string }, pid
     { url: `https://127.0.0.1:${kcmPort}/healthz` },
     pids.at(-1)!,
   );
-  return { kubeconfig, server, token, caFile };
+  return { kubeconfig, server, token, caFile, clientCaFile, clientCaKeyFile };
 }
 
 async function startOpenBao(tools: Tools, logs: string, pids: number[]) {
@@ -300,6 +312,8 @@ function writeEnvFile(env: TestEnv): void {
     FERRY_TEST_KUBE_SERVER: env.kubeServer,
     FERRY_TEST_KUBE_TOKEN: env.kubeToken,
     FERRY_TEST_KUBE_CA_FILE: env.kubeCaFile,
+    FERRY_TEST_KUBE_CLIENT_CA_FILE: env.kubeClientCaFile,
+    FERRY_TEST_KUBE_CLIENT_CA_KEY_FILE: env.kubeClientCaKeyFile,
     VAULT_ADDR: env.vaultAddr,
     VAULT_TOKEN: env.vaultToken,
     BAO_ADDR: env.vaultAddr,
@@ -337,6 +351,8 @@ export async function startTestEnv(log: Log = () => undefined): Promise<TestEnv>
       kubeServer: kube.server,
       kubeToken: kube.token,
       kubeCaFile: kube.caFile,
+      kubeClientCaFile: kube.clientCaFile,
+      kubeClientCaKeyFile: kube.clientCaKeyFile,
       vaultAddr: bao.addr,
       vaultToken: bao.token,
       awsEndpointUrl: moto,
@@ -426,6 +442,8 @@ export function loadTestEnv(): TestEnv {
     kubeServer: get('FERRY_TEST_KUBE_SERVER'),
     kubeToken: get('FERRY_TEST_KUBE_TOKEN'),
     kubeCaFile: get('FERRY_TEST_KUBE_CA_FILE'),
+    kubeClientCaFile: get('FERRY_TEST_KUBE_CLIENT_CA_FILE'),
+    kubeClientCaKeyFile: get('FERRY_TEST_KUBE_CLIENT_CA_KEY_FILE'),
     vaultAddr: get('VAULT_ADDR'),
     vaultToken: get('VAULT_TOKEN'),
     awsEndpointUrl: get('AWS_ENDPOINT_URL'),

@@ -3,9 +3,11 @@
  * (a TokenRequest token in a Secret, the provider's own TokenRequest for a ServiceAccount, an
  * inline kubeconfig), RBAC that denies, ESO's value shapes (whole Secret as JSON, property,
  * `key.path`, metadata Fetch, extract, find by name and by labels), PushSecret and DeleteSecret.
- * Client-certificate auth is unit-tested: the test API server runs without --client-ca-file.
+ * Client-certificate auth uses a certificate signed by the test API server's client CA
+ * (`--client-ca-file`); cert-auth.test.ts covers the TLS details against an in-process server.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { AnySecretStore } from '../../src/api/types.ts';
 import {
@@ -21,6 +23,7 @@ import {
   decoded,
   env,
   getSecret,
+  grantSecrets,
   kubernetesStore,
   operatorContext,
   putSecret,
@@ -31,6 +34,8 @@ import {
   type RemoteFixture,
 } from './kubernetes-support.ts';
 import { Resources } from '../../src/kube/types.ts';
+import { createTestCa, loadTestCa } from '../support/pki.ts';
+import { uniqueName } from '../support/kube.ts';
 
 const provider = createKubernetesProvider();
 const canary = 'canary-9f2c1e-value';
@@ -269,6 +274,56 @@ describe('kubernetes provider: serviceAccount auth (the provider asks TokenReque
     // From an ExternalSecret's namespace the same store reads as that namespace's ServiceAccount.
     const used = await provider.newClient(store, operatorContext(fx.apps));
     assert.equal(text(await used.getSecret({ key: 'db', property: 'password' })), 'from-sa');
+  });
+});
+
+describe('kubernetes provider: client certificate auth (the API server trusts the test client CA)', () => {
+  let fx: RemoteFixture;
+  const user = uniqueName('ferry-cert-user');
+
+  const certStore = (secret: string): AnySecretStore =>
+    kubernetesStore(fx.apps, {
+      server: { url: env.kubeServer, caBundle },
+      auth: {
+        cert: {
+          clientCert: { name: secret, key: 'tls.crt' },
+          clientKey: { name: secret, key: 'tls.key' },
+        },
+      },
+      remoteNamespace: fx.remote,
+    });
+
+  before(async () => {
+    fx = await remoteFixture([]);
+    await grantSecrets(fx.remote, { kind: 'User', name: user }, ['get', 'list']);
+    await putSecret(fx.remote, 'db', { data: { password: canary } });
+    const trusted = loadTestCa(
+      readFileSync(env.kubeClientCaFile, 'utf8'),
+      readFileSync(env.kubeClientCaKeyFile, 'utf8'),
+    ).issue({ commonName: user });
+    await putSecret(fx.apps, 'trusted-cert', {
+      data: { 'tls.crt': trusted.cert, 'tls.key': trusted.key },
+    });
+    const stranger = createTestCa('not-trusted').issue({ commonName: user });
+    await putSecret(fx.apps, 'stranger-cert', {
+      data: { 'tls.crt': stranger.cert, 'tls.key': stranger.key },
+    });
+  });
+  after(() => fx.cleanup());
+
+  it('reads as the user the certificate names, and validates Ready', async () => {
+    const client = await provider.newClient(certStore('trusted-cert'), fx.context);
+    await untilReadable(() => client.getSecret({ key: 'db' }));
+    assert.equal(text(await client.getSecret({ key: 'db', property: 'password' })), canary);
+    assert.equal(await client.validate(), 'Ready');
+  });
+
+  it('a certificate from a CA the API server does not trust is refused (401), no value leaks', async () => {
+    const client = await provider.newClient(certStore('stranger-cert'), fx.context);
+    await assert.rejects(
+      client.getSecret({ key: 'db', property: 'password' }),
+      (e: Error) => e instanceof ProviderError && e.details.status === 401 && neverLeaks(e),
+    );
   });
 });
 

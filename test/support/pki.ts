@@ -41,9 +41,16 @@ export function createTestCa(name = 'ferry-test-ca'): TestCa {
     { name: 'keyUsage', keyCertSign: true, cRLSign: true },
   ]);
   ca.sign(keys.privateKey, forge.md.sha256.create());
+  return loadTestCa(forge.pki.certificateToPem(ca), forge.pki.privateKeyToPem(keys.privateKey));
+}
+
+/** A CA from its PEM certificate and key (e.g. the test API server's client CA). */
+export function loadTestCa(certPem: string, keyPem: string): TestCa {
+  const subject = forge.pki.certificateFromPem(certPem).subject.attributes;
+  const caKey = forge.pki.privateKeyFromPem(keyPem);
   return {
-    cert: forge.pki.certificateToPem(ca),
-    key: forge.pki.privateKeyToPem(keys.privateKey),
+    cert: certPem,
+    key: keyPem,
     issue({ commonName, organizations = [], server = false }) {
       const leafKeys = forge.pki.rsa.generateKeyPair(2048);
       const leafSubject = [
@@ -67,7 +74,7 @@ export function createTestCa(name = 'ferry-test-ca'): TestCa {
             ]
           : []),
       ]);
-      leaf.sign(keys.privateKey, forge.md.sha256.create());
+      leaf.sign(caKey, forge.md.sha256.create());
       return {
         cert: forge.pki.certificateToPem(leaf),
         key: forge.pki.privateKeyToPem(leafKeys.privateKey),
