@@ -1,6 +1,8 @@
 /**
- * A loopback TCP proxy that injects faults in front of a real server: added latency, HTTP 5xx
- * answers instead of forwarding, and dropped connections. Faults are switched at run time.
+ * A loopback TCP proxy that injects faults in front of a real server: added latency, HTTP error
+ * answers instead of forwarding, dropped connections, and a stopped server (connection refused).
+ * Faults are switched at run time; `cut()` closes open keep-alive connections so that a client's
+ * pooled connections meet the new faults too.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
@@ -18,11 +20,25 @@ export interface FaultProxy {
   faults: Faults;
   /** Connections accepted so far. */
   connections: number;
+  /** Requests answered with an injected status: request line (`GET /v1/… HTTP/1.1`) and time. */
+  readonly answered: { line: string; at: number }[];
+  /** Closes every open connection (the listener stays up). */
+  cut(): void;
+  /** Stops listening and closes every connection: clients get "connection refused". */
+  stop(): Promise<void>;
+  /** Listens again on the same port after `stop()`. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
-function answer(socket: Socket, code: number, body: string): void {
-  socket.once('data', () => {
+function answer(
+  socket: Socket,
+  code: number,
+  body: string,
+  answered: FaultProxy['answered'],
+): void {
+  socket.once('data', (chunk: Buffer) => {
+    answered.push({ line: chunk.toString('latin1').split('\r\n', 1)[0] ?? '', at: Date.now() });
     socket.end(
       `HTTP/1.1 ${String(code)} Injected\r\nContent-Type: application/json\r\nContent-Length: ${String(Buffer.byteLength(body))}\r\nConnection: close\r\n\r\n${body}`,
     );
@@ -33,7 +49,7 @@ function answer(socket: Socket, code: number, body: string): void {
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
-  const proxy: FaultProxy = { url: '', faults: {}, connections: 0, close: () => Promise.resolve() };
+  const proxy = { url: '', faults: {}, connections: 0, answered: [] } as unknown as FaultProxy;
   const server: Server = createServer((socket) => {
     proxy.connections++;
     sockets.add(socket);
@@ -47,7 +63,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     }
     if (f.status !== undefined && f.status.count > 0) {
       f.status.count--;
-      answer(socket, f.status.code, f.status.body ?? '{"errors":["injected fault"]}');
+      answer(
+        socket,
+        f.status.code,
+        f.status.body ?? '{"errors":["injected fault"]}',
+        proxy.answered,
+      );
       return;
     }
     socket.pause();
@@ -65,13 +86,30 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
-  proxy.url = `http://127.0.0.1:${String(typeof address === 'object' && address ? address.port : 0)}`;
-  proxy.close = () =>
+  const listenPort = typeof address === 'object' && address ? address.port : 0;
+  proxy.url = `http://127.0.0.1:${String(listenPort)}`;
+  proxy.cut = () => {
+    for (const s of sockets) s.destroy();
+  };
+  proxy.stop = () =>
     new Promise((resolve) => {
-      for (const s of sockets) s.destroy();
+      proxy.cut();
       server.close(() => {
         resolve();
       });
     });
+  proxy.start = () =>
+    new Promise((resolve, reject) => {
+      if (server.listening) {
+        resolve();
+        return;
+      }
+      server.once('error', reject);
+      server.listen(listenPort, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  proxy.close = () => (server.listening ? proxy.stop() : Promise.resolve());
   return proxy;
 }
