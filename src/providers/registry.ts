@@ -4,6 +4,7 @@
  */
 import type { AnySecretStore } from '../api/types.ts';
 import { createFakeProvider } from './fake/provider.ts';
+import { ServiceAccountTokenCache } from './kubernetes/service-account-tokens.ts';
 import { createKubernetesProvider } from './kubernetes/provider.ts';
 import { type Provider, StoreConfigError } from './provider.ts';
 import { createVaultProvider, type VaultProviderOptions } from './vault/provider.ts';
@@ -66,6 +67,10 @@ export function createDefaultRegistry(options: DefaultRegistryOptions): Provider
   return new ProviderRegistry()
     .register(createVaultProvider({ ...options.vault, tokens, key: 'vault' }))
     .register(createVaultProvider({ ...options.vault, tokens, key: 'openBao' }))
-    .register(createKubernetesProvider())
+    .register(
+      createKubernetesProvider({
+        serviceAccountTokens: new ServiceAccountTokenCache({ clock: options.clock }),
+      }),
+    )
     .register(createFakeProvider());
 }

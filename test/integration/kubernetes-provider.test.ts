@@ -17,6 +17,7 @@ import {
   type SecretsClient,
 } from '../../src/providers/provider.ts';
 import { createKubernetesProvider } from '../../src/providers/kubernetes/provider.ts';
+import { ServiceAccountTokenCache } from '../../src/providers/kubernetes/service-account-tokens.ts';
 import {
   admin,
   caBundle,
@@ -35,7 +36,7 @@ import {
 } from './kubernetes-support.ts';
 import { Resources } from '../../src/kube/types.ts';
 import { createTestCa, loadTestCa } from '../support/pki.ts';
-import { uniqueName } from '../support/kube.ts';
+import { eventually, uniqueName } from '../support/kube.ts';
 
 const provider = createKubernetesProvider();
 const canary = 'canary-9f2c1e-value';
@@ -260,6 +261,54 @@ describe('kubernetes provider: serviceAccount auth (the provider asks TokenReque
         e.message,
       ),
     );
+  });
+
+  it('with a token cache: one TokenRequest for many reconciles; a recreated ServiceAccount costs one 401', async () => {
+    const cached = createKubernetesProvider({
+      serviceAccountTokens: new ServiceAccountTokenCache({ clock: { now: () => Date.now() } }),
+    });
+    let minted = 0;
+    const kube = fx.context.kube;
+    const context = {
+      ...fx.context,
+      kube: {
+        ...kube,
+        createServiceAccountToken: (ref: Parameters<typeof kube.createServiceAccountToken>[0]) => {
+          minted++;
+          return kube.createServiceAccountToken(ref);
+        },
+      },
+    };
+    const read = async () =>
+      text(
+        await (
+          await cached.newClient(saStore(), context)
+        ).getSecret({
+          key: 'db',
+          property: 'password',
+        }),
+      );
+    for (let i = 0; i < 3; i++) assert.equal(await read(), 'from-sa');
+    assert.equal(minted, 1);
+    // A new ServiceAccount of the same name has a new uid: the cached token no longer authenticates.
+    await admin.delete(Resources.ServiceAccount, { namespace: fx.apps, name: fx.serviceAccount });
+    await admin.create(Resources.ServiceAccount, {
+      metadata: { name: fx.serviceAccount, namespace: fx.apps },
+    });
+    // The API server caches token authentications for a few seconds: poll until it refuses.
+    await eventually('the old token refused with 401', async () => {
+      try {
+        await read();
+        return undefined;
+      } catch (e) {
+        if (e instanceof ProviderError && e.details.status === 401) return true;
+        throw e;
+      }
+    });
+    assert.equal(minted, 1);
+    await untilReadable(read);
+    assert.equal(await read(), 'from-sa');
+    assert.equal(minted, 2, 'the 401 dropped the token; one new TokenRequest');
   });
 
   it('a referent ClusterSecretStore validates as Unknown without a namespace', async () => {

@@ -10,6 +10,7 @@ import type { AnySecretStore, KubernetesProvider, SecretKeySelector } from '../.
 import { errorMessage } from '../../errors.ts';
 import { ProviderError, StoreConfigError, type ProviderContext } from '../provider.ts';
 import { kubeConfigFromText } from './kubeconfig.ts';
+import type { ServiceAccountRef, ServiceAccountTokenCache } from './service-account-tokens.ts';
 import { refNamespace, type KubernetesAuth } from './spec.ts';
 
 /** ESO asks TokenRequest for one hour. */
@@ -29,6 +30,20 @@ interface Inputs {
   store: AnySecretStore;
   spec: KubernetesProvider;
   context: ProviderContext;
+  /** Reuses TokenRequest tokens across reconciles; without it every call mints one (ESO). */
+  tokens?: ServiceAccountTokenCache;
+}
+
+/** A ServiceAccount token the connection authenticates with (to evict it on a 401). */
+export interface IssuedServiceAccountToken {
+  ref: ServiceAccountRef;
+  token: string;
+}
+
+/** The remote API server's KubeConfig, and the ServiceAccount token in it if there is one. */
+export interface RemoteConnection {
+  kubeConfig: KubeConfig;
+  serviceAccountToken?: IssuedServiceAccountToken;
 }
 
 async function readRef(inputs: Inputs, ref: SecretKeySelector): Promise<Uint8Array> {
@@ -91,6 +106,11 @@ export function serverUrl(url: string | undefined): string {
 
 type UserCredentials = { token: string } | { certData: string; keyData: string };
 
+interface Credentials {
+  user: UserCredentials;
+  serviceAccountToken?: IssuedServiceAccountToken;
+}
+
 async function tokenAuth(inputs: Inputs, ref: SecretKeySelector): Promise<UserCredentials> {
   try {
     return { token: decoder.decode(await readRef(inputs, ref)) };
@@ -102,16 +122,23 @@ async function tokenAuth(inputs: Inputs, ref: SecretKeySelector): Promise<UserCr
 async function serviceAccountAuth(
   inputs: Inputs,
   sa: NonNullable<KubernetesAuth['serviceAccount']>,
-): Promise<UserCredentials> {
-  const { store, context } = inputs;
-  try {
-    const token = await context.kube.createServiceAccountToken({
-      namespace: refNamespace(store, context.namespace, sa.namespace),
-      name: sa.name,
-      ...(sa.audiences ? { audiences: sa.audiences } : {}),
+): Promise<Credentials> {
+  const { store, context, tokens } = inputs;
+  const ref: ServiceAccountRef = {
+    namespace: refNamespace(store, context.namespace, sa.namespace),
+    name: sa.name,
+    ...(sa.audiences ? { audiences: sa.audiences } : {}),
+  };
+  const mint = () =>
+    context.kube.createServiceAccountToken({
+      ...ref,
       expirationSeconds: SERVICE_ACCOUNT_TOKEN_SECONDS,
     });
-    return { token };
+  try {
+    const token = tokens
+      ? await tokens.get(ref, SERVICE_ACCOUNT_TOKEN_SECONDS, mint)
+      : await mint();
+    return { user: { token }, serviceAccountToken: { ref, token } };
   } catch (e) {
     throw readFailure(
       'could not fetch Auth.ServiceAccount: cannot create service account token',
@@ -147,16 +174,16 @@ async function certAuth(
   };
 }
 
-async function inlineCredentials(inputs: Inputs, auth: KubernetesAuth): Promise<UserCredentials> {
+async function inlineCredentials(inputs: Inputs, auth: KubernetesAuth): Promise<Credentials> {
   const set = [auth.token, auth.serviceAccount, auth.cert].filter((m) => m !== undefined).length;
   if (set > 1) {
     throw new KubernetesAuthError(
       'multiple auth methods provided: set exactly one of Token, ServiceAccount, or Cert',
     );
   }
-  if (auth.token) return tokenAuth(inputs, auth.token.bearerToken);
+  if (auth.token) return { user: await tokenAuth(inputs, auth.token.bearerToken) };
   if (auth.serviceAccount) return serviceAccountAuth(inputs, auth.serviceAccount);
-  if (auth.cert) return certAuth(inputs, auth.cert);
+  if (auth.cert) return { user: await certAuth(inputs, auth.cert) };
   throw new KubernetesAuthError('no auth provider given');
 }
 
@@ -173,17 +200,17 @@ async function fromAuthRef(inputs: Inputs, ref: SecretKeySelector): Promise<Kube
 }
 
 /** The KubeConfig to reach the store's API server as the configured identity. */
-export async function remoteKubeConfig(inputs: Inputs): Promise<KubeConfig> {
+export async function remoteConnection(inputs: Inputs): Promise<RemoteConnection> {
   const { spec } = inputs;
   if (spec.authRef !== undefined) {
     if (spec.auth !== undefined)
       throw new KubernetesAuthError('authRef and inline auth cannot both be set');
-    return fromAuthRef(inputs, spec.authRef);
+    return { kubeConfig: await fromAuthRef(inputs, spec.authRef) };
   }
   if (spec.auth === undefined) throw new KubernetesAuthError('no auth provider given');
   const server = serverUrl(spec.server?.url);
   const ca = await caPem(inputs);
-  const user = await inlineCredentials(inputs, spec.auth);
+  const { user, serviceAccountToken } = await inlineCredentials(inputs, spec.auth);
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [
@@ -198,5 +225,5 @@ export async function remoteKubeConfig(inputs: Inputs): Promise<KubeConfig> {
     contexts: [{ name: 'remote', cluster: 'remote', user: 'store' }],
     currentContext: 'remote',
   });
-  return kc;
+  return serviceAccountToken ? { kubeConfig: kc, serviceAccountToken } : { kubeConfig: kc };
 }

@@ -16,7 +16,8 @@ import {
   type SecretsClient,
 } from '../provider.ts';
 import { KubernetesSecretsClient } from './client.ts';
-import { remoteKubeConfig } from './connection.ts';
+import { remoteConnection, type RemoteConnection } from './connection.ts';
+import { ForgetTokenOnUnauthorized, ServiceAccountTokenCache } from './service-account-tokens.ts';
 import { isReferentAuth, kubernetesSpecOf, remoteNamespaceOf } from './spec.ts';
 import { validateKubernetesStore } from './validate-store.ts';
 
@@ -25,6 +26,11 @@ export interface KubernetesProviderOptions {
   timeoutMs?: number;
   /** Builds the client for a KubeConfig; tests substitute an in-memory one. */
   connect?: (kc: KubeConfig) => KubeClient;
+  /**
+   * Shares `auth.serviceAccount` tokens across reconciles (one TokenRequest per ServiceAccount
+   * and half token lifetime). Without it each reconcile mints a token, as ESO does.
+   */
+  serviceAccountTokens?: ServiceAccountTokenCache;
 }
 
 export function createKubernetesProvider(options: KubernetesProviderOptions = {}): Provider {
@@ -52,15 +58,26 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       // credentials cannot be resolved yet (ESO lets this pass and reports Unknown).
       if (referent && context.namespace === '')
         return new KubernetesSecretsClient({ ...common, remote: undefined, referent });
-      let kc: KubeConfig;
+      const tokens = options.serviceAccountTokens;
+      let connection: RemoteConnection;
       try {
-        kc = await remoteKubeConfig({ store, spec, context });
+        connection = await remoteConnection({
+          store,
+          spec,
+          context,
+          ...(tokens ? { tokens } : {}),
+        });
       } catch (e) {
         const message = `failed to prepare auth: ${errorMessage(e)}`;
         if (e instanceof StoreConfigError) throw new StoreConfigError(message, { cause: e });
         throw new ProviderError(message, { retryable: true }, { cause: e });
       }
-      return new KubernetesSecretsClient({ ...common, remote: connect(kc), referent });
+      const { kubeConfig, serviceAccountToken } = connection;
+      const remote =
+        tokens && serviceAccountToken
+          ? new ForgetTokenOnUnauthorized(connect(kubeConfig), tokens, serviceAccountToken)
+          : connect(kubeConfig);
+      return new KubernetesSecretsClient({ ...common, remote, referent });
     },
   };
 }
