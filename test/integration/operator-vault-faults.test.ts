@@ -111,6 +111,26 @@ async function outage(
   }
 }
 
+function vaultStore(storeName: string, path: string): Obj {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'SecretStore',
+    metadata: { name: storeName, namespace: ns },
+    spec: {
+      controller: klass,
+      provider: {
+        vault: {
+          server: proxy.url,
+          path,
+          version: 'v2',
+          auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } },
+        },
+      },
+      retrySettings: { maxRetries: 0, retryInterval: '1s' },
+    },
+  };
+}
+
 before(async () => {
   client = testKubeClient();
   await applyCrds(client);
@@ -122,41 +142,10 @@ before(async () => {
     metadata: { name: 'vault-token', namespace: ns },
     stringData: { token: env.vaultToken },
   });
-  await client.create<Obj>(STORE, {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'SecretStore',
-    metadata: { name: 'vault', namespace: ns },
-    spec: {
-      controller: klass,
-      provider: {
-        vault: {
-          server: proxy.url,
-          path: mount,
-          version: 'v2',
-          auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } },
-        },
-      },
-      // One request per reconcile (Vault's client retries 5xx twice by default), so the proxy's
-      // count of answered requests is the count of reconciles.
-      retrySettings: { maxRetries: 0, retryInterval: '1s' },
-    },
-  });
-  await client.create<Obj>(STORE, {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'SecretStore',
-    metadata: { name: 'vault-wrong-mount', namespace: ns },
-    spec: {
-      controller: klass,
-      provider: {
-        vault: {
-          server: proxy.url,
-          path: `${mount}-missing`,
-          version: 'v2',
-          auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } },
-        },
-      },
-    },
-  });
+  // One request per reconcile (Vault's client retries 5xx twice by default), so the proxy's
+  // count of answered requests is the count of reconciles.
+  await client.create<Obj>(STORE, vaultStore('vault', mount));
+  await client.create<Obj>(STORE, vaultStore('vault-wrong-mount', `${mount}-missing`));
   await client.create<Obj>(ES, {
     apiVersion: 'external-secrets.io/v1',
     kind: 'ExternalSecret',
