@@ -55,6 +55,18 @@ describe('parseOperatorFlags', () => {
     assert.equal(c.enableLeaderElection, true);
   });
 
+  it('store circuit: 5 failures, 30 s open by default; 0 turns it off', () => {
+    const c = parseOperatorFlags([]);
+    assert.equal(c.storeCircuitThreshold, 5);
+    assert.equal(c.storeCircuitOpenDurationMs, 30_000);
+    const off = parseOperatorFlags([
+      '--store-circuit-threshold=0',
+      '--store-circuit-open-duration=5s',
+    ]);
+    assert.equal(off.storeCircuitThreshold, 0);
+    assert.equal(off.storeCircuitOpenDurationMs, 5000);
+  });
+
   for (const [args, pattern] of [
     [['--bogus'], /bogus/],
     [['--concurrent=0'], /at least 1/],
@@ -62,6 +74,8 @@ describe('parseOperatorFlags', () => {
     [['--store-requeue-interval=5 minutes'], /invalid duration/],
     [['--loglevel=loud'], /unknown level/],
     [['--leader-election-renew-deadline=20s'], /shorter/],
+    [['--store-circuit-threshold=-1'], /0 \(off\) or more/],
+    [['--store-circuit-open-duration=0s'], /longer than 0s/],
   ] as const) {
     it(`rejects ${args.join(' ')}`, () => {
       assert.throws(

@@ -44,6 +44,10 @@ export interface OperatorConfig {
   stallWindowMs: number;
   /** Ferry: how long a graceful shutdown waits for in-flight reconciles. */
   shutdownTimeoutMs: number;
+  /** Ferry: consecutive store-level failures that open a store's circuit; 0 = no breaker. */
+  storeCircuitThreshold: number;
+  /** Ferry: how long an open store circuit fails calls fast before one probe. */
+  storeCircuitOpenDurationMs: number;
 }
 
 type FlagSpec = {
@@ -152,6 +156,18 @@ export const OPERATOR_FLAGS: Record<string, FlagSpec> = {
     key: 'shutdownTimeoutMs',
     kind: 'duration',
   },
+  'store-circuit-threshold': {
+    type: 'string',
+    default: '5',
+    key: 'storeCircuitThreshold',
+    kind: 'int',
+  },
+  'store-circuit-open-duration': {
+    type: 'string',
+    default: '30s',
+    key: 'storeCircuitOpenDurationMs',
+    kind: 'duration',
+  },
 };
 
 /** Rewrites Go-style `--flag=true|false` for boolean flags; parseArgs only knows `--flag`. */
@@ -205,6 +221,12 @@ function validate(config: OperatorConfig): OperatorConfig {
       `--loglevel: unknown level "${config.loglevel}"; use one of ${LOG_LEVELS.join(', ')}`,
     );
   }
+  if (config.storeCircuitThreshold < 0)
+    throw new UsageError(
+      `--store-circuit-threshold must be 0 (off) or more, got ${config.storeCircuitThreshold}`,
+    );
+  if (config.storeCircuitOpenDurationMs <= 0)
+    throw new UsageError('--store-circuit-open-duration must be longer than 0s');
   if (config.leaderElectionRenewDeadlineMs >= config.leaderElectionLeaseDurationMs) {
     throw new UsageError(
       '--leader-election-renew-deadline must be shorter than --leader-election-lease-duration',

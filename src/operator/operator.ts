@@ -32,6 +32,7 @@ import { CountingKubeClient } from '../kube/counting.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { Informer } from '../kube/informer.ts';
 import { Resources, type KubeObject, type ResourceType } from '../kube/types.ts';
+import { StoreCircuitBreaker } from '../providers/circuit-breaker.ts';
 import { createKubeAccess } from '../providers/kube-access.ts';
 import { createDefaultRegistry } from '../providers/registry.ts';
 import {
@@ -45,6 +46,7 @@ import {
   type OperatorRuntime,
 } from '../runtime/operator.ts';
 import { informerRestartHook } from '../telemetry/metrics.ts';
+import { storeCircuitMetrics } from '../telemetry/store-circuit-metrics.ts';
 import { goTemplateEngine, LABEL_MANAGED } from '../sync/index.ts';
 
 const BY_STORE = 'store';
@@ -142,6 +144,16 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
     onVaultLogin: (method) => {
       vaultLogins.inc({ method });
     },
+    ...(config.storeCircuitThreshold > 0
+      ? {
+          circuitBreaker: new StoreCircuitBreaker({
+            clock,
+            threshold: config.storeCircuitThreshold,
+            openDurationMs: config.storeCircuitOpenDurationMs,
+            ...storeCircuitMetrics(metrics.registry),
+          }),
+        }
+      : {}),
   });
   const kube = createKubeAccess(kubeConfig);
   const recorder = new EventRecorder({ client, clock, logger, component: 'external-secrets' });

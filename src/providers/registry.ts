@@ -3,6 +3,7 @@
  * collaborators (token cache, …); no module state.
  */
 import type { AnySecretStore } from '../api/types.ts';
+import { type StoreCircuitBreaker, withCircuitBreaker } from './circuit-breaker.ts';
 import { createFakeProvider } from './fake/provider.ts';
 import { ServiceAccountTokenCache } from './kubernetes/service-account-tokens.ts';
 import { createKubernetesProvider } from './kubernetes/provider.ts';
@@ -13,11 +14,20 @@ import type { Clock } from './provider.ts';
 
 export class ProviderRegistry {
   private readonly providers = new Map<string, Provider>();
+  /** What `forStore` hands out: each provider behind the store circuit breaker, when there is one. */
+  private readonly guarded = new Map<string, Provider>();
+
+  /** With a `breaker`, every client `forStore` opens passes it (ADR 0013). */
+  constructor(private readonly breaker?: StoreCircuitBreaker) {}
 
   register(provider: Provider): this {
     if (this.providers.has(provider.key))
       throw new Error(`provider ${provider.key} is already registered`);
     this.providers.set(provider.key, provider);
+    this.guarded.set(
+      provider.key,
+      this.breaker ? withCircuitBreaker(provider, this.breaker) : provider,
+    );
     return this;
   }
 
@@ -40,7 +50,7 @@ export class ProviderRegistry {
       );
     }
     const key = keys[0] ?? '';
-    const provider = this.providers.get(key);
+    const provider = this.guarded.get(key);
     if (provider === undefined)
       throw new StoreConfigError(
         `store ${store.metadata.name ?? ''}: provider "${key}" is not supported by Ferry`,
@@ -54,6 +64,8 @@ export interface DefaultRegistryOptions {
   /** Counts Vault logins (ferry_vault_logins_total{method}). */
   onVaultLogin?: (method: string) => void;
   vault?: Partial<VaultProviderOptions>;
+  /** Puts every provider's clients behind this per-store circuit breaker. */
+  circuitBreaker?: StoreCircuitBreaker;
 }
 
 /** vault, openBao (same client and token cache), kubernetes and fake. */
@@ -64,7 +76,7 @@ export function createDefaultRegistry(options: DefaultRegistryOptions): Provider
       clock: options.clock,
       ...(options.onVaultLogin ? { onLogin: options.onVaultLogin } : {}),
     });
-  return new ProviderRegistry()
+  return new ProviderRegistry(options.circuitBreaker)
     .register(createVaultProvider({ ...options.vault, tokens, key: 'vault' }))
     .register(createVaultProvider({ ...options.vault, tokens, key: 'openBao' }))
     .register(

@@ -10,7 +10,12 @@ installed ("ferry crds | kubectl apply --server-side -f -"). Flags follow ESO's 
 --concurrent, --namespace, --controller-class, --enable-leader-election,
 --leader-election-id/-namespace, --metrics-addr, --health-addr, --loglevel, --kubeconfig,
 --store-requeue-interval, --enable-secret-store-reconciler, --enable-cluster-store-reconciler, ...
-Stops gracefully on SIGINT/SIGTERM; exits 1 when leadership is lost.`;
+Stops gracefully on SIGINT/SIGTERM; exits 1 when leadership is lost.
+
+Failing stores (Ferry): after --store-circuit-threshold consecutive store-level failures
+(connection, timeout, 5xx, 429; default 5, 0 turns the breaker off) a store's circuit opens: its
+calls fail fast without a request, and one probe goes through every
+--store-circuit-open-duration (default 30s). See docs/operator.md, "Failing stores".`;
 
 export const operatorCommand: Command = {
   name: 'operator',
