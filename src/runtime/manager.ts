@@ -1,8 +1,9 @@
 /**
  * Runs informers and controllers: the controller-runtime contract in TypeScript
  * (reference/eso.md §2.5). A Reconciler reads the world and converges it; it returns
- * `{requeueAfter}` to be looked at again (jittered, periodic lane), throws to be retried with
- * backoff, or throws `TerminalError` when only a spec change can help.
+ * `{requeueAfter}` to be looked at again (jittered, periodic lane; with `refreshPeriod`, paced
+ * instead, see ADR 0013), throws to be retried with backoff, or throws `TerminalError` when only a
+ * spec change can help.
  */
 import { FerryError } from '../errors.ts';
 import type { Informer, InformerEvent } from '../kube/informer.ts';
@@ -20,8 +21,18 @@ export interface ReconcileRequest {
 }
 
 // void: a reconciler that returns nothing means "done, no requeue" (controller-runtime's Result{}).
-// eslint-disable-next-line @typescript-eslint/no-invalid-void-type
-export type ReconcileResult = { requeueAfter?: number } | void;
+export type ReconcileResult =
+  | {
+      requeueAfter?: number;
+      /**
+       * The object's refresh period (ms), when `requeueAfter` is its next periodic refresh and
+       * already spread by the reconciler: the queue paces it and counts the period in the expected
+       * refresh rate, and adds no jitter of its own.
+       */
+      refreshPeriod?: number;
+    }
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
+  | void;
 
 export interface Reconciler {
   reconcile(request: ReconcileRequest): Promise<ReconcileResult>;
@@ -152,8 +163,15 @@ export class Controller {
     this.queue.forget(key);
     const after = result?.requeueAfter;
     const requeue = after !== undefined && after > 0;
+    const period = result?.refreshPeriod;
     // The reconciler's answer is authoritative: it replaces any earlier pending refresh.
-    if (requeue) this.queue.addAfter(key, after, { lane: Lane.Refresh, replace: true });
+    if (requeue)
+      this.queue.addAfter(key, after, {
+        lane: Lane.Refresh,
+        replace: true,
+        ...(period !== undefined && period > 0 ? { periodMs: period } : {}),
+      });
+    else this.queue.untrack(key);
     this.count(requeue ? 'requeue_after' : 'success');
   }
 
@@ -164,6 +182,7 @@ export class Controller {
     this.count('error');
     if (error instanceof TerminalError) {
       this.queue.forget(key);
+      this.queue.untrack(key);
       this.deps.metrics?.terminalReconcileErrors.inc({ controller });
       this.deps.logger.error(
         { controller, key, error: message },

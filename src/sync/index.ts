@@ -19,6 +19,8 @@ export {
   shouldRefresh,
   isSecretValid,
   requeueAfterMs,
+  refreshIntervalMs,
+  refreshTimeMs,
   jitter,
   LABEL_MANAGED,
   ANNOTATION_DATA_HASH,

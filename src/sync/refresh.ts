@@ -30,25 +30,36 @@ export function refreshTimeMs(es: ExternalSecret): number | undefined {
 /** Whether sync windows permit a periodic refresh now (default: ESO's `spec.syncWindows` rules). */
 export type SyncWindowCheck = (es: ExternalSecret, nowMs: number) => boolean;
 
+/** ESO: due once refreshTime + interval has passed; a planned `dueAtMs` replaces that time. */
+function notYetDue(es: ExternalSecret, lastMs: number, nowMs: number, dueAtMs?: number): boolean {
+  return dueAtMs === undefined ? lastMs + refreshIntervalMs(es) >= nowMs : dueAtMs > nowMs;
+}
+
 function shouldRefreshPeriodic(
   es: ExternalSecret,
   nowMs: number,
   windows?: SyncWindowCheck,
+  dueAtMs?: number,
 ): boolean {
   const synced = es.status?.syncedResourceVersion ?? '';
   if (refreshIntervalMs(es) <= 0 && synced !== '') return false;
   if (synced !== syncedResourceVersion(es.metadata)) return true;
   const last = refreshTimeMs(es);
   if (last === undefined || last > nowMs) return true;
-  if (last + refreshIntervalMs(es) >= nowMs) return false;
+  if (notYetDue(es, last, nowMs, dueAtMs)) return false;
   return (windows ?? syncWindowsAllow)(es, nowMs);
 }
 
-/** ESO `shouldRefresh` for CreatedOnce, OnChange and Periodic (the default). */
+/**
+ * ESO `shouldRefresh` for CreatedOnce, OnChange and Periodic (the default). `dueAtMs`, when the
+ * caller has planned the next periodic refresh (ADR 0013), replaces refreshTime + interval as
+ * the time it falls due.
+ */
 export function shouldRefresh(
   es: ExternalSecret,
   nowMs: number,
   windows?: SyncWindowCheck,
+  dueAtMs?: number,
 ): boolean {
   const synced = es.status?.syncedResourceVersion ?? '';
   const neverSynced = synced === '' || refreshTimeMs(es) === undefined;
@@ -58,7 +69,7 @@ export function shouldRefresh(
     case 'OnChange':
       return neverSynced || synced !== syncedResourceVersion(es.metadata);
     default:
-      return shouldRefreshPeriodic(es, nowMs, windows);
+      return shouldRefreshPeriodic(es, nowMs, windows, dueAtMs);
   }
 }
 

@@ -16,6 +16,8 @@ export interface RunSyncOptions extends Omit<SyncInput, 'es' | 'existing' | 'fet
   clock: Clock;
   fetch: FetchDeps;
   windows?: SyncWindowCheck;
+  /** The caller's planned time of the next periodic refresh (see `shouldRefresh`). */
+  refreshDueAtMs?: number | undefined;
 }
 
 export type RunSyncResult = ({ skipped: false } & SyncResult) | { skipped: true; requeue: Requeue };
@@ -25,11 +27,12 @@ export async function runSync(
   existing: TargetSecret | undefined,
   options: RunSyncOptions,
 ): Promise<RunSyncResult> {
-  const { clock, fetch, windows, ...rest } = options;
+  const { clock, fetch, windows, refreshDueAtMs, ...rest } = options;
   const nowMs = clock.now();
   const plan = planSync(es, existing, nowMs, {
     ...(windows ? { windows } : {}),
     ...(rest.random ? { random: rest.random } : {}),
+    ...(refreshDueAtMs !== undefined ? { refreshDueAtMs } : {}),
   });
   if (!plan.refresh) return { skipped: true, requeue: plan.requeue };
   const fetched = await fetchProviderData(es, fetch);

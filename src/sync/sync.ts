@@ -69,9 +69,9 @@ export function planSync(
   es: ExternalSecret,
   existing: TargetSecret | undefined,
   nowMs: number,
-  opts: { windows?: SyncWindowCheck; random?: () => number } = {},
+  opts: { windows?: SyncWindowCheck; random?: () => number; refreshDueAtMs?: number } = {},
 ): { refresh: true } | { refresh: false; requeue: Requeue } {
-  if (shouldRefresh(es, nowMs, opts.windows) || !isSecretValid(es, existing))
+  if (shouldRefresh(es, nowMs, opts.windows, opts.refreshDueAtMs) || !isSecretValid(es, existing))
     return { refresh: true };
   return { refresh: false, requeue: requeueFor(es, nowMs, opts.random) };
 }

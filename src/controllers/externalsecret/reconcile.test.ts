@@ -10,7 +10,11 @@ import { silentLogger } from '../../telemetry/logger.ts';
 import { MemoryKube } from '../../../test/support/memory-kube.ts';
 import { EsoResources } from '../kinds.ts';
 import { EXTERNAL_SECRET_FINALIZER } from './deletion.ts';
-import { ExternalSecretReconciler, type ExternalSecretObject } from './reconcile.ts';
+import {
+  ExternalSecretReconciler,
+  type ExternalSecretObject,
+  type ExternalSecretReconcilerDeps,
+} from './reconcile.ts';
 import type { SecretObject } from './target.ts';
 
 const SECRET_VALUE = 's3cr3t-canary';
@@ -18,7 +22,7 @@ const SECRET_VALUE = 's3cr3t-canary';
 const ES_KEY = 'externalsecrets/n/app';
 
 /** The reconciler against a MemoryKube; the informer caches read the same objects. */
-function harness() {
+function harness(options: { random?: () => number } = {}) {
   let now = Date.parse('2026-01-01T00:00:00Z');
   const clock = { now: () => now };
   const kube = new MemoryKube();
@@ -69,7 +73,7 @@ function harness() {
   const cachedEs = (key: string) => copy(key) as ExternalSecretObject | undefined;
   const cachedSecret = (key: string) => copy(key) as SecretObject | undefined;
   let staleEs: ExternalSecretObject | undefined;
-  const reconciler = new ExternalSecretReconciler({
+  const deps: ExternalSecretReconcilerDeps = {
     client,
     externalSecrets: {
       getByRef: (ref) => staleEs ?? cachedEs(`externalsecrets/${objectKey(ref)}`),
@@ -95,8 +99,9 @@ function harness() {
     clock,
     logger: silentLogger(),
     fetch: globalThis.fetch,
-    random: () => 0.5,
-  });
+    random: options.random ?? (() => 0.5),
+  };
+  const reconciler = new ExternalSecretReconciler(deps);
   return {
     kube,
     store,
@@ -105,6 +110,8 @@ function harness() {
     fieldManagers,
     events,
     reconciler,
+    /** A new reconciler over the same world: the operator restarted, its memory is gone. */
+    restarted: () => new ExternalSecretReconciler(deps),
     lists: () => lists,
     es: () => cachedEs(ES_KEY),
     secret: (name = 'app') => cachedSecret(`secrets/n/${name}`),
@@ -134,7 +141,8 @@ describe('ExternalSecretReconciler', () => {
     ]);
     assert.deepEqual(h.fieldManagers, ['externalsecrets.external-secrets.io/app']);
     assert.deepEqual(h.es()?.metadata.finalizers, [EXTERNAL_SECRET_FINALIZER]);
-    assert.equal(first?.requeueAfter, 10_000);
+    // The first refresh is spread over (0, interval] (ADR 0013); random 0.5 puts it half-way.
+    assert.deepEqual(first, { requeueAfter: 5_000, refreshPeriod: 10_000 });
     const s = h.secret();
     assert.equal(Buffer.from(s?.data?.['PASSWORD'] ?? '', 'base64').toString(), SECRET_VALUE);
     assert.equal(s?.metadata.ownerReferences?.[0]?.uid, 'u1');
@@ -144,7 +152,7 @@ describe('ExternalSecretReconciler', () => {
     h.advance(11_000);
     const second = await h.reconciler.reconcile(request);
     assert.deepEqual(h.writes, []);
-    assert.equal(second?.requeueAfter, 10_000);
+    assert.deepEqual(second, { requeueAfter: 10_000, refreshPeriod: 10_000 });
     assert.ok(h.events.every((e) => !e.includes(SECRET_VALUE)));
   });
 
@@ -316,5 +324,105 @@ describe('ExternalSecretReconciler: deletion (eso.md §2.1 step 1, §9.15)', () 
     h.advance(11_000);
     await h.reconciler.reconcile(request);
     assert.ok(!h.writes.includes('patch externalsecrets/n/app'), h.writes.join());
+  });
+
+  describe('refresh plan (ADR 0013)', () => {
+    /** Draws from `values` in turn (the plan's spread, then each refresh's jitter). */
+    const draws = (...values: number[]) => {
+      let i = 0;
+      return () => values[i++ % values.length] ?? 0;
+    };
+    const setStoreValue = (h: ReturnType<typeof harness>, value: string) => {
+      h.store.spec.provider = { fake: { data: [{ key: 'db', value }] } };
+    };
+    const secretValue = (h: ReturnType<typeof harness>) =>
+      Buffer.from(h.secret()?.data?.['PASSWORD'] ?? '', 'base64').toString();
+
+    for (const [random, spread] of [
+      [0, 10_000],
+      [0.25, 7_500],
+      [0.999_99, 1],
+    ] as const)
+      it(`spreads the first refresh over (0, interval]: random ${String(random)} → ${String(spread)} ms, and refreshes then`, async () => {
+        const h = harness({ random: draws(random, 0.5) });
+        const first = await h.reconciler.reconcile(request);
+        assert.deepEqual(first, { requeueAfter: spread, refreshPeriod: 10_000 });
+        setStoreValue(h, 'v2');
+        if (spread > 1) {
+          h.advance(spread - 1);
+          const early = await h.reconciler.reconcile(request);
+          assert.deepEqual(early, { requeueAfter: 1, refreshPeriod: 10_000 }, 'not due yet');
+          assert.equal(secretValue(h), SECRET_VALUE);
+        }
+        h.advance(1);
+        const due = await h.reconciler.reconcile(request);
+        // (A read is shared for 1 s, so a refresh 1 ms later still sees the old value.)
+        if (spread > 1_000)
+          assert.equal(secretValue(h), 'v2', 'refreshed at the spread time, before the interval');
+        assert.deepEqual(due, { requeueAfter: 10_000, refreshPeriod: 10_000 });
+      });
+
+    it('plans later refreshes at interval ± 10 %', async () => {
+      const h = harness({ random: draws(0.5, 0, 0.999_99) });
+      await h.reconciler.reconcile(request);
+      h.advance(5_000);
+      const low = await h.reconciler.reconcile(request);
+      assert.deepEqual(low, { requeueAfter: 9_000, refreshPeriod: 10_000 });
+      h.advance(9_000);
+      const high = await h.reconciler.reconcile(request);
+      assert.deepEqual(high, { requeueAfter: 11_000, refreshPeriod: 10_000 });
+      setStoreValue(h, 'v2');
+      h.advance(10_999);
+      await h.reconciler.reconcile(request);
+      assert.equal(secretValue(h), SECRET_VALUE, 'not before the planned time');
+      h.advance(1);
+      await h.reconciler.reconcile(request);
+      assert.equal(secretValue(h), 'v2');
+    });
+
+    it('after a restart keeps the due time of an object not yet due', async () => {
+      const h = harness({ random: draws(0.5) });
+      await h.reconciler.reconcile(request); // refreshTime written: now
+      h.advance(4_000);
+      const notDue = await h.restarted().reconcile(request);
+      assert.deepEqual(notDue, { requeueAfter: 6_000, refreshPeriod: 10_000 }, 'ESO due time');
+    });
+
+    it('after a restart hands a refresh due only by time to the pacer, then refreshes on plan', async () => {
+      const h = harness({ random: draws(0.5) });
+      await h.reconciler.reconcile(request);
+      const again = h.restarted();
+      h.advance(11_000); // past refreshTime + interval
+      setStoreValue(h, 'v2');
+      const due = await again.reconcile(request);
+      assert.deepEqual(due, { requeueAfter: 1, refreshPeriod: 10_000 }, 'no read yet');
+      assert.equal(secretValue(h), SECRET_VALUE);
+      h.advance(1);
+      const released = await again.reconcile(request);
+      assert.equal(secretValue(h), 'v2');
+      assert.deepEqual(released, { requeueAfter: 10_000, refreshPeriod: 10_000 }, 'not spread');
+    });
+
+    it('after a restart repairs a missing Secret at once', async () => {
+      const h = harness({ random: draws(0.5) });
+      await h.reconciler.reconcile(request);
+      h.kube.objects.delete('secrets/n/app');
+      h.advance(11_000);
+      const repaired = await h.restarted().reconcile(request);
+      assert.equal(secretValue(h), SECRET_VALUE);
+      assert.deepEqual(repaired, { requeueAfter: 5_000, refreshPeriod: 10_000 }, 'first: spread');
+    });
+
+    it('does not plan or pace without a periodic refresh', async () => {
+      for (const edit of [
+        (es: ExternalSecretObject) => (es.spec.refreshInterval = '0s'),
+        (es: ExternalSecretObject) => (es.spec.refreshPolicy = 'CreatedOnce'),
+      ]) {
+        const h = harness();
+        h.editEs(edit);
+        const result = await h.reconciler.reconcile(request);
+        assert.equal(result?.refreshPeriod, undefined);
+      }
+    });
   });
 });

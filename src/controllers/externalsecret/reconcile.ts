@@ -3,7 +3,8 @@
  * mirroring src/agent/agent.ts with the API server as the target. Writes happen only when
  * something changed: the Secret when its content differs, the status when anything but
  * `refreshTime` differs (the refresh time of an unchanged sync is kept in memory, so an unchanged
- * refresh makes no write request).
+ * refresh makes no write request). Periodic refreshes follow a `RefreshPlan` and are paced by the
+ * queue (ADR 0013).
  */
 import type { AnySecretStore, ExternalSecret, StoreKind } from '../../api/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
@@ -20,18 +21,24 @@ import {
 import {
   Coalescer,
   EventText,
+  isSecretValid,
+  refreshIntervalMs,
+  refreshTimeMs,
   runSync,
+  shouldRefresh,
   syncWriteFailed,
   templateSourceNames,
   type ResolvedStoreRef,
   type SyncEvent,
   type SyncResult,
+  type TargetSecret,
   type TemplateEngine,
   type TemplateSources,
 } from '../../sync/index.ts';
 import { namespaceAllowed, needsNamespaceLabels } from '../conditions.ts';
 import { EsoResources } from '../kinds.ts';
 import { RefreshMemory } from '../refresh-memory.ts';
+import { RefreshPlan } from '../refresh-plan.ts';
 import { isOurs } from '../secretstore/reconcile.ts';
 import {
   deleteControlledTarget,
@@ -80,10 +87,12 @@ export class SyncFailedError extends Error {}
 
 export class ExternalSecretReconciler {
   private readonly refreshed = new RefreshMemory();
+  private readonly plan: RefreshPlan;
   /** Shared across reconciles (not per reconcile), so ExternalSecrets reading one key share it. */
   private readonly reads: Coalescer;
 
   constructor(private readonly deps: ExternalSecretReconcilerDeps) {
+    this.plan = new RefreshPlan(deps.random);
     this.reads = new Coalescer({
       ttlMs: deps.readShareWindowMs ?? DEFAULT_READ_SHARE_WINDOW_MS,
       now: () => deps.clock.now(),
@@ -105,28 +114,80 @@ export class ExternalSecretReconciler {
     const namespace = es.metadata.namespace ?? 'default';
     const targetRef = { namespace, name: es.spec.target?.name ?? es.metadata.name ?? '' };
     const existing = await readTarget(this.deps.client, this.deps.secrets, targetRef);
+    const deferred = this.deferCatchUp(key, es, existing);
+    if (deferred) return deferred;
     const clients = new Map<string, Promise<SecretsClient>>();
     let result;
     const input = {
       clock: this.deps.clock,
       engine: this.deps.engine,
-      random: this.deps.random,
+      // No jitter from the sync core: the RefreshPlan spreads periodic refreshes, and the queue
+      // jitters any other requeue.
       fetch: { clientFor: this.clientFor(es, clients), coalescer: this.reads },
       templateSources: await this.templateSources(es),
     };
     try {
-      result = await runSync(es, existing, input);
+      result = await runSync(es, existing, { ...input, refreshDueAtMs: this.plan.dueAt(key) });
     } finally {
       await closeAll(clients);
     }
-    if (result.skipped) return requeueOf(result.requeue);
-    return this.finish(key, es, result, {
+    if (result.skipped) return this.planned(key, es, requeueOf(result.requeue));
+    const done = await this.finish(key, es, result, {
       ...input,
       es,
       existing,
       fetched: { data: [], dataFrom: [] },
       nowMs: started,
     });
+    return this.planned(key, es, done, started);
+  }
+
+  /**
+   * At start-up every ExternalSecret whose refresh time was not written (ADR 0010) looks due,
+   * though the previous process refreshed it within the interval. A refresh that is due only
+   * because time passed is a periodic one, whichever lane brought the key: it waits for the
+   * pacer (ADR 0013) instead of reading the whole store set at once.
+   */
+  private deferCatchUp(
+    key: string,
+    es: ExternalSecretObject,
+    existing: TargetSecret | undefined,
+  ): ReconcileResult | undefined {
+    const interval = refreshIntervalMs(es);
+    if (this.plan.dueAt(key) !== undefined || !periodic(es, interval)) return undefined;
+    const now = this.deps.clock.now();
+    const dueByTimeOnly =
+      shouldRefresh(es, now) &&
+      !shouldRefresh(es, now, undefined, Number.POSITIVE_INFINITY) &&
+      isSecretValid(es, existing);
+    if (!dueByTimeOnly) return undefined;
+    this.plan.adopt(key, now);
+    return { requeueAfter: 1, refreshPeriod: interval };
+  }
+
+  /**
+   * A periodic requeue goes to the planned refresh time and carries the interval, so the queue
+   * paces it (ADR 0013). `syncedAt` is set when this reconcile refreshed.
+   */
+  private planned(
+    key: string,
+    es: ExternalSecretObject,
+    result: ReconcileResult,
+    syncedAt?: number,
+  ): ReconcileResult {
+    const interval = refreshIntervalMs(es);
+    if (!periodic(es, interval) || result?.requeueAfter === undefined) {
+      this.plan.forget(key);
+      return result;
+    }
+    const now = this.deps.clock.now();
+    const dueAt =
+      syncedAt !== undefined
+        ? this.plan.afterSync(key, syncedAt, interval)
+        : this.plan.adopt(key, (refreshTimeMs(es) ?? now) + interval);
+    // Due but not refreshed (a sync window is closed): the sync core's answer stands.
+    if (dueAt <= now) return result;
+    return { requeueAfter: dueAt - now, refreshPeriod: interval };
   }
 
   /**
@@ -152,6 +213,7 @@ export class ExternalSecretReconciler {
   /** Drops what is kept about a deleted ExternalSecret (remembered refresh, metric series). */
   private forget(key: string, request: ReconcileRequest): void {
     this.refreshed.forget(key);
+    this.plan.forget(key);
     const ref = { namespace: request.namespace ?? '', name: request.name };
     if (this.deps.metrics) forgetExternalSecret(this.deps.metrics, ref);
   }
@@ -313,6 +375,11 @@ export class ExternalSecretReconciler {
     }
     return { configMaps, secrets };
   }
+}
+
+/** Refreshed every `interval` (ESO's Periodic policy with a non-zero interval). */
+function periodic(es: ExternalSecretObject, interval: number): boolean {
+  return (es.spec.refreshPolicy ?? 'Periodic') === 'Periodic' && interval > 0;
 }
 
 function requeueOf(requeue: SyncResult['requeue']): ReconcileResult {
