@@ -1,5 +1,5 @@
 /**
- * A per-store circuit breaker at the provider seam (perf-reliability goal 8, ADR 0013). Each
+ * A per-store circuit breaker at the provider seam (perf-reliability goal 8, ADR 0014). Each
  * ExternalSecret backs off on its own, so a thousand of them on one dead Vault still call it a
  * thousand times per backoff step; the breaker makes a dead or throttling store cost one request
  * per open period instead. It counts consecutive store-level failures (connection failures,

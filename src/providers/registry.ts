@@ -17,7 +17,7 @@ export class ProviderRegistry {
   /** What `forStore` hands out: each provider behind the store circuit breaker, when there is one. */
   private readonly guarded = new Map<string, Provider>();
 
-  /** With a `breaker`, every client `forStore` opens passes it (ADR 0013). */
+  /** With a `breaker`, every client `forStore` opens passes it (ADR 0014). */
   constructor(private readonly breaker?: StoreCircuitBreaker) {}
 
   register(provider: Provider): this {
