@@ -9,13 +9,13 @@
  *   node --import tsx bench/operator.ts [--n 2000] [--latency-ms 20] [--concurrent 10]
  *        [--new 20] [--k 100] [--spread-n 1000] [--spread-hours 4] [--seed 1]
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { measureCoalescing } from './support/coalescing.ts';
 import {
   addExternalSecrets,
   BenchWorld,
+  passWarpingPaced,
   startOperator,
   waitIdle,
   type OperatorRig,
@@ -63,7 +63,7 @@ const keepAlive = setInterval(() => undefined, 1_000);
 const clock = new WarpClock();
 const world = new BenchWorld(clock, opts.latencyMs);
 const idle = (rig: OperatorRig, done?: () => boolean) =>
-  waitIdle(rig.controller, () => delay(5), { done });
+  waitIdle(rig.controller, () => passWarpingPaced(rig.controller, clock), { done });
 const rigOptions = (model: QueueModel) => ({
   clock,
   model,
@@ -141,11 +141,15 @@ const coalescing = await measureCoalescing(opts.k, {
   concurrency: opts.concurrency,
   seed: opts.seed,
 });
-step(`refresh spread: ${opts.spreadHours} simulated hours, twice`);
+step(`refresh spread: ${opts.spreadHours} simulated hours, four times`);
 const spreadOptions = { n: opts.spreadN, hours: opts.spreadHours, seed: opts.seed };
 const spread: Record<QueueModel, Awaited<ReturnType<typeof simulateSpread>>> = {
   ferry: await simulateSpread('ferry', spreadOptions),
   eso: await simulateSpread('eso', spreadOptions),
+};
+const restarted: Record<QueueModel, Awaited<ReturnType<typeof simulateSpread>>> = {
+  ferry: await simulateSpread('ferry', { ...spreadOptions, restart: true }),
+  eso: await simulateSpread('eso', { ...spreadOptions, restart: true }),
 };
 const floor = uniformSpread(spreadOptions);
 clearInterval(keepAlive);
@@ -179,9 +183,15 @@ const rows: [string, string, string, string][] = [
   ],
   ['    kube requests per no-op refresh', (ferry.requests / ferry.refreshes).toFixed(2), '', ''],
   [
-    `(c) provider reads / window, ${opts.k} ES on 1 key`,
-    `${coalescing.operator} (operator)`,
+    `(c) provider reads, ${opts.k} ES on 1 key: first sync`,
+    `${coalescing.firstSync} (operator)`,
     `${opts.k} (one read per ES)`,
+    x(coalescing.firstSync / opts.k),
+  ],
+  [
+    '    one refresh cycle (paced, ADR 0013)',
+    `${coalescing.operator} (operator)`,
+    `${opts.k}`,
     x(coalescing.operator / opts.k),
   ],
   [
@@ -220,6 +230,12 @@ const rows: [string, string, string, string][] = [
     spread.ferry.ratio.toFixed(1),
     `${spread.eso.ratio.toFixed(1)} (ESO: no jitter)`,
     `${x(spread.eso.ratio / spread.ferry.ratio)} flatter`,
+  ],
+  [
+    '    after a restart half-way',
+    restarted.ferry.ratio.toFixed(1),
+    restarted.eso.ratio.toFixed(1),
+    `${x(restarted.eso.ratio / restarted.ferry.ratio)} flatter`,
   ],
   ['    uniform random phases (noise floor)', floor.ratio.toFixed(1), '', ''],
 ];

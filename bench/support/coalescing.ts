@@ -4,12 +4,11 @@
  * through the sync core's fetch step (src/sync/fetch.ts) with one Coalescer shared by the window
  * versus a fresh one per ExternalSecret.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import type { ExternalSecretObject } from '../../src/controllers/externalsecret/reconcile.ts';
 import { EsoResources } from '../../src/controllers/kinds.ts';
 import { Coalescer, fetchProviderData } from '../../src/sync/index.ts';
 import { silentLogger } from '../../src/telemetry/logger.ts';
-import { BenchWorld, startOperator, waitIdle } from './operator-rig.ts';
+import { BenchWorld, passWarpingPaced, startOperator, waitIdle } from './operator-rig.ts';
 import { WarpClock } from './warp-clock.ts';
 
 const SHARED_KEY = 'shared-key';
@@ -17,6 +16,8 @@ const NAMESPACE = 'shared';
 const WINDOW_MS = 3_600_000;
 
 export interface CoalescingResult {
+  /** Reads of the shared key while the operator syncs the K new ExternalSecrets. */
+  firstSync: number;
   /** Reads of the shared key in one refresh cycle of the operator. */
   operator: number;
   /** Reads with one Coalescer for the window (TTL = refresh interval). */
@@ -39,8 +40,10 @@ export async function measureCoalescing(
   await world.addNamespace(NAMESPACE, [SHARED_KEY], es);
   const { concurrency, seed } = options;
   const rig = await startOperator(world, { clock, model: 'ferry', concurrency, seed });
-  const idle = () => waitIdle(rig.controller, () => delay(5));
+  // One refresh in flight at a time, so each paced one reads at its own simulated time.
+  const idle = () => waitIdle(rig.controller, () => passWarpingPaced(rig.controller, clock, 1));
   await idle();
+  const firstSync = world.reads.length;
   const mark = world.reads.length;
   clock.warp(WINDOW_MS * 1.25);
   await idle();
@@ -65,6 +68,7 @@ export async function measureCoalescing(
   };
   const shared = new Coalescer({ ttlMs: WINDOW_MS, now: () => clock.now() });
   return {
+    firstSync,
     operator,
     sharedCoalescer: await readAll(() => shared),
     perExternalSecret: await readAll(() => new Coalescer()),

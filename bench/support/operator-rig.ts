@@ -1,9 +1,10 @@
 /**
  * The ExternalSecret controller of `ferry operator` (src/operator/operator.ts) rebuilt in-process:
  * the real reconciler, Manager, WorkQueue and informers over an in-memory API server, the `fake`
- * provider behind an injected latency, and two queue models: Ferry's (two lanes, ±10 % jitter)
- * and ESO's (one FIFO lane, no jitter).
+ * provider behind an injected latency, and two queue models: Ferry's (two lanes, refreshes planned
+ * and paced, ADR 0013) and ESO's (one FIFO lane, no jitter, no pacing).
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AnySecretStore } from '../../src/api/types.ts';
 import {
   ExternalSecretReconciler,
@@ -35,11 +36,12 @@ import { goTemplateEngine, LABEL_MANAGED } from '../../src/sync/index.ts';
 import { silentLogger } from '../../src/telemetry/logger.ts';
 import { prng } from '../../test/template/generate.ts';
 import { MemoryApi } from './memory-api.ts';
+import type { WarpClock } from './warp-clock.ts';
 
 /** ESO's queue: controller-runtime's single FIFO; every add, changed or periodic, joins one line. */
 export class FifoWorkQueue extends WorkQueue {
   constructor(options: QueueOptions) {
-    super({ ...options, jitter: 0 });
+    super({ ...options, jitter: 0, pacing: false });
   }
 
   override add(key: string): void {
@@ -219,8 +221,9 @@ export async function startOperator(world: BenchWorld, options: RigOptions): Pro
       clock,
       logger,
       fetch: globalThis.fetch,
-      // ESO requeues after exactly refreshInterval: 0.5 makes the sync core's jitter zero.
+      // ESO requeues after exactly refreshInterval: no refresh plan, and no jitter.
       random: ferry ? prng(options.seed + 1) : () => 0.5,
+      planRefreshes: ferry,
     }),
   });
   controller.watch(externalSecrets, { predicate: specOrMetadataChanged });
@@ -231,12 +234,14 @@ export async function startOperator(world: BenchWorld, options: RigOptions): Pro
 
 /**
  * Resolves when the queue has nothing waiting or in flight and `done()` holds (polled; `pass`
- * yields a turn). Throws after `timeoutMs` of real time, so a broken setup fails instead of hanging.
+ * yields a turn). With `pacedIsIdle`, refreshes held back by the pacer do not count: they leave
+ * only as the clock moves. Throws after `timeoutMs` of real time, so a broken setup fails instead
+ * of hanging.
  */
 export async function waitIdle(
   controller: Controller,
   pass: () => Promise<void>,
-  options: { done?: () => boolean; timeoutMs?: number } = {},
+  options: { done?: () => boolean; timeoutMs?: number; pacedIsIdle?: boolean } = {},
 ): Promise<void> {
   const deadline = performance.now() + (options.timeoutMs ?? 180_000);
   let quiet = 0;
@@ -245,9 +250,30 @@ export async function waitIdle(
       throw new Error('the ExternalSecret queue did not drain in time (see the Ready conditions)');
     await pass();
     const p = controller.queue.progress();
-    const drained = p.pending === 0 && p.inFlight === 0 && (options.done?.() ?? true);
+    const waiting = p.pending - (options.pacedIsIdle === true ? (p.paced ?? 0) : 0);
+    const drained = waiting === 0 && p.inFlight === 0 && (options.done?.() ?? true);
     quiet = drained ? quiet + 1 : 0;
   }
+}
+
+/**
+ * A `waitIdle` pass for a real-time clock that can jump: paced refreshes (ADR 0013) leave only as
+ * time passes, so when nothing else waits the clock jumps one release gap at a time until every
+ * worker has a key (or `inFlight` keys are in flight), then yields 5 ms.
+ */
+export async function passWarpingPaced(
+  controller: Controller,
+  clock: WarpClock,
+  inFlight = controller.concurrency,
+): Promise<void> {
+  const queue = controller.queue;
+  const gapMs = Math.ceil(1000 / (queue.pacedRatePerSecond() ?? 1)) + 1;
+  for (let i = 0; i < inFlight; i++) {
+    const p = queue.progress();
+    if (p.pending === 0 || p.pending !== p.paced || p.inFlight >= inFlight) break;
+    clock.warp(gapMs);
+  }
+  await delay(5);
 }
 
 const PER_NAMESPACE = 100;

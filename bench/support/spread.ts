@@ -1,7 +1,8 @@
 /**
  * Goal 6 (refresh spread): the operator under a fake clock, so simulated hours take seconds.
  * All ExternalSecrets are created at once (a mass apply or a fresh install), then the clock moves
- * one second at a time and every provider read is stamped with simulated time.
+ * one second at a time and every provider read is stamped with simulated time. With `restart`,
+ * the operator is replaced by a new one half-way (its memory gone, as after a rollout).
  */
 import { setImmediate as turn } from 'node:timers/promises';
 import { FakeClock } from '../../test/support/fake-clock.ts';
@@ -23,6 +24,8 @@ export interface SpreadOptions {
   n: number;
   hours: number;
   seed: number;
+  /** Replace the operator with a fresh one half-way, just before the measured half starts. */
+  restart?: boolean;
 }
 
 export interface SpreadResult {
@@ -41,10 +44,16 @@ export async function simulateSpread(
   const start = clock.now();
   const world = new BenchWorld(clock, 0);
   await addExternalSecrets(world, options.n, { prefix: 'spread', refreshInterval: '1h' });
-  const rig = await startOperator(world, { clock, model, concurrency: 4, seed: options.seed });
-  const idle = () => waitIdle(rig.controller, () => turn());
+  const rigOptions = { clock, model, concurrency: 4, seed: options.seed };
+  let rig = await startOperator(world, rigOptions);
+  const idle = () => waitIdle(rig.controller, () => turn(), { pacedIsIdle: true });
   await idle();
   for (let t = 0; t < options.hours * HOUR_MS; t += STEP_MS) {
+    if (options.restart === true && t === (options.hours / 2) * HOUR_MS) {
+      await rig.stop();
+      rig = await startOperator(world, { ...rigOptions, seed: options.seed + 2 });
+      await idle();
+    }
     clock.advance(STEP_MS);
     await idle();
   }

@@ -78,6 +78,11 @@ export interface ExternalSecretReconcilerDeps {
    * together) into one read, short enough that a rotation is never held back noticeably.
    */
   readShareWindowMs?: number;
+  /**
+   * Plan and pace periodic refreshes (ADR 0013; default true). `false` keeps ESO's timing:
+   * requeue at refreshTime + interval, no spread, no pacing; the benchmarks' ESO model uses it.
+   */
+  planRefreshes?: boolean;
 }
 
 const DEFAULT_READ_SHARE_WINDOW_MS = 1000;
@@ -142,6 +147,12 @@ export class ExternalSecretReconciler {
     return this.planned(key, es, done, started);
   }
 
+  /** Whether `es` is refreshed every `interval` (Periodic policy) on a plan. */
+  private plans(es: ExternalSecretObject, interval: number): boolean {
+    const periodic = (es.spec.refreshPolicy ?? 'Periodic') === 'Periodic' && interval > 0;
+    return periodic && this.deps.planRefreshes !== false;
+  }
+
   /**
    * At start-up every ExternalSecret whose refresh time was not written (ADR 0010) looks due,
    * though the previous process refreshed it within the interval. A refresh that is due only
@@ -154,7 +165,7 @@ export class ExternalSecretReconciler {
     existing: TargetSecret | undefined,
   ): ReconcileResult | undefined {
     const interval = refreshIntervalMs(es);
-    if (this.plan.dueAt(key) !== undefined || !periodic(es, interval)) return undefined;
+    if (!this.plans(es, interval) || this.plan.dueAt(key) !== undefined) return undefined;
     const now = this.deps.clock.now();
     const dueByTimeOnly =
       shouldRefresh(es, now) &&
@@ -176,7 +187,7 @@ export class ExternalSecretReconciler {
     syncedAt?: number,
   ): ReconcileResult {
     const interval = refreshIntervalMs(es);
-    if (!periodic(es, interval) || result?.requeueAfter === undefined) {
+    if (!this.plans(es, interval) || result?.requeueAfter === undefined) {
       this.plan.forget(key);
       return result;
     }
@@ -375,11 +386,6 @@ export class ExternalSecretReconciler {
     }
     return { configMaps, secrets };
   }
-}
-
-/** Refreshed every `interval` (ESO's Periodic policy with a non-zero interval). */
-function periodic(es: ExternalSecretObject, interval: number): boolean {
-  return (es.spec.refreshPolicy ?? 'Periodic') === 'Periodic' && interval > 0;
 }
 
 function requeueOf(requeue: SyncResult['requeue']): ReconcileResult {
