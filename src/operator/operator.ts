@@ -32,7 +32,7 @@ import { CountingKubeClient } from '../kube/counting.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { Informer } from '../kube/informer.ts';
 import { Resources, type KubeObject, type ResourceType } from '../kube/types.ts';
-import { StoreCircuitBreaker } from '../providers/circuit-breaker.ts';
+import { StoreCircuitBreaker, type StoreRef } from '../providers/circuit-breaker.ts';
 import { createKubeAccess } from '../providers/kube-access.ts';
 import { createDefaultRegistry } from '../providers/registry.ts';
 import {
@@ -139,6 +139,10 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
     labelNames: ['method'] as const,
     registers: [metrics.registry],
   });
+  // Set once the ExternalSecret controller exists: a store whose circuit closes again re-queues
+  // the ExternalSecrets using it, so they do not each wait out their own backoff.
+  let requeueStoreUsers: (store: StoreRef) => void = () => undefined;
+  const circuitMetrics = storeCircuitMetrics(metrics.registry);
   const registry = createDefaultRegistry({
     clock,
     onVaultLogin: (method) => {
@@ -150,7 +154,11 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
             clock,
             threshold: config.storeCircuitThreshold,
             openDurationMs: config.storeCircuitOpenDurationMs,
-            ...storeCircuitMetrics(metrics.registry),
+            ...circuitMetrics,
+            onOpenChanged: (store, open) => {
+              circuitMetrics.onOpenChanged?.(store, open);
+              if (!open) requeueStoreUsers(store);
+            },
           }),
         }
       : {}),
@@ -186,16 +194,16 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
       requestsForSecret(e.object, (key) => externalSecrets.store.byIndex(BY_TARGET_SECRET, key)),
   });
 
-  const usersOf = (store: StoreObject): ReconcileRequest[] => {
-    const key = storeIndexKey(
-      store.kind,
-      store.metadata.namespace ?? '',
-      store.metadata.name ?? '',
-    );
-    return externalSecrets.store.byIndex(BY_STORE, key).map((es) => ({
+  const usersOfRef = (kind: string, namespace: string, name: string): ReconcileRequest[] =>
+    externalSecrets.store.byIndex(BY_STORE, storeIndexKey(kind, namespace, name)).map((es) => ({
       namespace: es.metadata.namespace ?? '',
       name: es.metadata.name ?? '',
     }));
+  const usersOf = (store: StoreObject): ReconcileRequest[] =>
+    usersOfRef(store.kind, store.metadata.namespace ?? '', store.metadata.name ?? '');
+  requeueStoreUsers = (store) => {
+    for (const request of usersOfRef(store.kind, store.namespace, store.name))
+      esController.enqueue(request);
   };
   const storeKinds = [
     {
