@@ -21,6 +21,11 @@ import {
 } from '../support/kube.ts';
 import type { Cond, EsObj, EventObj, Obj, SecretObj } from './operator-behaviours-support.ts';
 import { decode } from './operator-behaviours-support.ts';
+import {
+  createVaultTokenSecret,
+  extractExternalSecret,
+  proxiedVaultStore,
+} from './operator-vault-proxy-support.ts';
 import { bao, enableKv, env } from './vault-support.ts';
 
 const ES = EsoResources.ExternalSecret;
@@ -82,40 +87,28 @@ before(async () => {
   await enableKv(mount, 2);
   await rotate('v1');
   proxy = await startFaultProxy(env.vaultAddr);
-  await client.create(Resources.Secret, {
-    metadata: { name: 'vault-token', namespace: ns },
-    stringData: { token: env.vaultToken },
-  });
-  await client.create<Obj>(EsoResources.SecretStore, {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'SecretStore',
-    metadata: { name: 'vault', namespace: ns },
-    spec: {
+  await createVaultTokenSecret(client, ns);
+  await client.create<Obj>(
+    EsoResources.SecretStore,
+    proxiedVaultStore({
+      name: 'vault',
+      namespace: ns,
       controller: klass,
-      provider: {
-        vault: {
-          server: proxy.url,
-          path: mount,
-          version: 'v2',
-          auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } },
-        },
-      },
-      // One request per read: Vault's client would otherwise retry each 5xx twice.
-      retrySettings: { maxRetries: 0, retryInterval: '1s' },
-    },
-  });
+      server: proxy.url,
+      path: mount,
+    }),
+  );
   for (const name of names) {
-    await client.create<Obj>(ES, {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name, namespace: ns },
-      spec: {
+    await client.create<Obj>(
+      ES,
+      extractExternalSecret({
+        name,
+        namespace: ns,
+        store: 'vault',
         refreshInterval: '5s',
-        secretStoreRef: { name: 'vault', kind: 'SecretStore' },
-        target: { name },
-        dataFrom: [{ extract: { key: 'app' } }],
-      },
-    });
+        key: 'app',
+      }),
+    );
   }
   operator = await startOperator({
     args: [

@@ -21,6 +21,11 @@ import {
 } from '../support/kube.ts';
 import type { Cond, EsObj, EventObj, Obj, SecretObj } from './operator-behaviours-support.ts';
 import { decode } from './operator-behaviours-support.ts';
+import {
+  createVaultTokenSecret,
+  extractExternalSecret,
+  proxiedVaultStore,
+} from './operator-vault-proxy-support.ts';
 import { bao, enableKv, env } from './vault-support.ts';
 
 const ES = EsoResources.ExternalSecret;
@@ -111,26 +116,6 @@ async function outage(
   }
 }
 
-function vaultStore(storeName: string, path: string): Obj {
-  return {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'SecretStore',
-    metadata: { name: storeName, namespace: ns },
-    spec: {
-      controller: klass,
-      provider: {
-        vault: {
-          server: proxy.url,
-          path,
-          version: 'v2',
-          auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } },
-        },
-      },
-      retrySettings: { maxRetries: 0, retryInterval: '1s' },
-    },
-  };
-}
-
 before(async () => {
   client = testKubeClient();
   await applyCrds(client);
@@ -138,25 +123,23 @@ before(async () => {
   await enableKv(mount, 2);
   await rotate();
   proxy = await startFaultProxy(env.vaultAddr);
-  await client.create(Resources.Secret, {
-    metadata: { name: 'vault-token', namespace: ns },
-    stringData: { token: env.vaultToken },
-  });
-  // One request per reconcile (Vault's client retries 5xx twice by default), so the proxy's
-  // count of answered requests is the count of reconciles.
-  await client.create<Obj>(STORE, vaultStore('vault', mount));
-  await client.create<Obj>(STORE, vaultStore('vault-wrong-mount', `${mount}-missing`));
-  await client.create<Obj>(ES, {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'ExternalSecret',
-    metadata: { name, namespace: ns },
-    spec: {
+  await createVaultTokenSecret(client, ns);
+  const store = { namespace: ns, controller: klass, server: proxy.url };
+  await client.create<Obj>(STORE, proxiedVaultStore({ ...store, name: 'vault', path: mount }));
+  await client.create<Obj>(
+    STORE,
+    proxiedVaultStore({ ...store, name: 'vault-wrong-mount', path: `${mount}-missing` }),
+  );
+  await client.create<Obj>(
+    ES,
+    extractExternalSecret({
+      name,
+      namespace: ns,
+      store: 'vault',
       refreshInterval: '2s',
-      secretStoreRef: { name: 'vault', kind: 'SecretStore' },
-      target: { name },
-      dataFrom: [{ extract: { key: 'app' } }],
-    },
-  });
+      key: 'app',
+    }),
+  );
   operator = await startOperator({
     // The store circuit breaker (tested in operator-store-circuit.test.ts) would open during the
     // 20 s backoff phase and add a backoff step to its recovery; here each ExternalSecret's own
