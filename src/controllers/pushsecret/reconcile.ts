@@ -41,13 +41,7 @@ import {
   UnsupportedSourceError,
   type SourceSecret,
 } from './source.ts';
-import {
-  mergePatchOf,
-  PushMessage,
-  PushReason,
-  withReady,
-  type SyncedMap,
-} from './status.ts';
+import { mergePatchOf, PushMessage, PushReason, withReady, type SyncedMap } from './status.ts';
 import {
   belongsToAnotherController,
   resolveStores,
