@@ -5,13 +5,11 @@
  * an unchanged refresh makes no write request.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildCrds } from '../../src/api/crds.ts';
+import { EsoResources } from '../../src/controllers/kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
-import { Resources, type KubeObject, type ResourceType } from '../../src/kube/types.ts';
-import { loadTestEnv, repoRoot } from '../env/testenv.ts';
+import { Resources, type KubeObject } from '../../src/kube/types.ts';
+import { loadTestEnv } from '../env/testenv.ts';
 import {
   createNamespace,
   deleteNamespace,
@@ -19,26 +17,11 @@ import {
   testKubeClient,
   uniqueName,
 } from '../support/kube.ts';
+import { applyCrds, startOperator, type OperatorProcess } from '../support/operator-process.ts';
 import { bao, enableKv } from './vault-support.ts';
 
-const CRD: ResourceType = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  plural: 'customresourcedefinitions',
-  namespaced: false,
-};
-const ES: ResourceType = {
-  apiVersion: 'external-secrets.io/v1',
-  kind: 'ExternalSecret',
-  plural: 'externalsecrets',
-  namespaced: true,
-};
-const CSS: ResourceType = {
-  ...ES,
-  kind: 'ClusterSecretStore',
-  plural: 'clustersecretstores',
-  namespaced: false,
-};
+const ES = EsoResources.ExternalSecret;
+const CSS = EsoResources.ClusterSecretStore;
 
 type Obj = KubeObject & Record<string, unknown>;
 interface Secret extends KubeObject {
@@ -59,21 +42,9 @@ const klass = uniqueName('ferry');
 const REFRESH_S = 3;
 let client: KubeClient;
 let ns: string;
-let operator: ChildProcess;
-let output = '';
-let metricsUrl = '';
+let operator: OperatorProcess;
 
 const decode = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString();
-
-async function applyCrds(): Promise<void> {
-  for (const crd of buildCrds() as Obj[])
-    await client.apply(CRD, crd, { fieldManager: 'ferry-tests', force: true });
-  await eventually('CRDs served', async () => {
-    await client.list(ES, { namespace: 'default', limit: 1 });
-    await client.list(CSS, { limit: 1 });
-    return true;
-  });
-}
 
 function externalSecret(name: string, data: [string, string, string][]): Obj {
   return {
@@ -124,19 +95,11 @@ async function secret(name: string): Promise<Secret | undefined> {
   return client.get<Secret>(Resources.Secret, { namespace: ns, name });
 }
 
-async function metric(pattern: RegExp): Promise<number> {
-  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const m = pattern.exec(line);
-    if (m) sum += Number(line.split(' ').at(-1));
-  }
-  return sum;
-}
+const metric = (pattern: RegExp): Promise<number> => operator.metric(pattern);
 
 before(async () => {
   client = testKubeClient();
-  await applyCrds();
+  await applyCrds(client);
   ns = await createNamespace(client, 'op-vault');
   await enableKv(mount, 2);
   await bao('POST', `${mount}/data/demo-app/secrets`, {
@@ -150,39 +113,16 @@ before(async () => {
     stringData: { token: env.vaultToken },
   } as Secret);
   await client.create(CSS, storeSpec(env.vaultAddr));
-  operator = spawn(
-    process.execPath,
-    [
-      join(repoRoot, 'bin/ferry.js'),
-      'operator',
-      `--kubeconfig=${env.kubeconfig}`,
-      '--metrics-addr=127.0.0.1:0',
-      '--health-addr=127.0.0.1:0',
-      `--namespace=${ns}`,
-      `--controller-class=${klass}`,
-      '--loglevel=debug',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  operator.stdout?.on('data', (b: Buffer) => (output += b.toString()));
-  operator.stderr?.on('data', (b: Buffer) => (output += b.toString()));
-  const servers = await eventually('operator started', () => {
-    const line = output.split('\n').find((l) => l.includes('"operator started"'));
-    return line ? (JSON.parse(line) as { servers: string[] }).servers : undefined;
-  });
-  metricsUrl = `http://${servers[0] ?? ''}`;
-  const health = `http://${servers[1] ?? ''}`;
-  assert.equal((await fetch(`${health}/healthz`)).status, 200);
+  operator = await startOperator({ args: [`--namespace=${ns}`, `--controller-class=${klass}`] });
+  assert.equal((await fetch(`${operator.healthUrl}/healthz`)).status, 200);
 });
 
 after(async () => {
-  const exited = new Promise<number | null>((resolve) => operator.once('exit', resolve));
-  operator.kill('SIGTERM');
-  const code = await exited;
+  const code = await operator.stop();
   await client.delete(CSS, { name: store }).catch(() => undefined);
   await deleteNamespace(client, ns);
   assert.equal(code, 0, 'graceful shutdown exits 0');
-  assert.match(output, /shutting down/);
+  assert.match(operator.output(), /shutting down/);
 });
 
 describe('ferry operator with OpenBao', () => {
@@ -283,7 +223,7 @@ describe('ferry operator with OpenBao', () => {
     >(Resources.Event, { namespace: ns });
     assert.ok(events.items.some((e) => e.reason === 'UpdateFailed' && e.type === 'Warning'));
     const es = await client.get(ES, { namespace: ns, name: 'demo-app-secrets' });
-    for (const text of [JSON.stringify(events.items), JSON.stringify(es), output])
+    for (const text of [JSON.stringify(events.items), JSON.stringify(es), operator.output()])
       assert.ok(!text.includes(canary), 'canary value leaked');
   });
 
