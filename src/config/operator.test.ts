@@ -67,6 +67,12 @@ describe('parseOperatorFlags', () => {
     assert.equal(off.storeCircuitOpenDurationMs, 5000);
   });
 
+  it('refresh read share: 0.1 of the interval by default; 0 turns it off', () => {
+    assert.equal(parseOperatorFlags([]).refreshReadShare, 0.1);
+    assert.equal(parseOperatorFlags(['--refresh-read-share=0']).refreshReadShare, 0);
+    assert.equal(parseOperatorFlags(['--refresh-read-share', '0.25']).refreshReadShare, 0.25);
+  });
+
   for (const [args, pattern] of [
     [['--bogus'], /bogus/],
     [['--concurrent=0'], /at least 1/],
@@ -76,6 +82,9 @@ describe('parseOperatorFlags', () => {
     [['--leader-election-renew-deadline=20s'], /shorter/],
     [['--store-circuit-threshold=-1'], /0 \(off\) or more/],
     [['--store-circuit-open-duration=0s'], /longer than 0s/],
+    [['--refresh-read-share=-0.1'], /from 0 \(off\) to 1/],
+    [['--refresh-read-share=1.5'], /from 0 \(off\) to 1/],
+    [['--refresh-read-share=often'], /a number/],
   ] as const) {
     it(`rejects ${args.join(' ')}`, () => {
       assert.throws(

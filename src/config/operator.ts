@@ -48,6 +48,8 @@ export interface OperatorConfig {
   storeCircuitThreshold: number;
   /** Ferry: how long an open store circuit fails calls fast before one probe. */
   storeCircuitOpenDurationMs: number;
+  /** Ferry: fraction of refreshInterval within which a periodic refresh reuses a shared read. */
+  refreshReadShare: number;
 }
 
 type FlagSpec = {
@@ -168,6 +170,12 @@ export const OPERATOR_FLAGS: Record<string, FlagSpec> = {
     key: 'storeCircuitOpenDurationMs',
     kind: 'duration',
   },
+  'refresh-read-share': {
+    type: 'string',
+    default: '0.1',
+    key: 'refreshReadShare',
+    kind: 'float',
+  },
 };
 
 /** Rewrites Go-style `--flag=true|false` for boolean flags; parseArgs only knows `--flag`. */
@@ -227,6 +235,10 @@ function validate(config: OperatorConfig): OperatorConfig {
     );
   if (config.storeCircuitOpenDurationMs <= 0)
     throw new UsageError('--store-circuit-open-duration must be longer than 0s');
+  if (config.refreshReadShare < 0 || config.refreshReadShare > 1)
+    throw new UsageError(
+      `--refresh-read-share must be a fraction of the refresh interval from 0 (off) to 1, got ${config.refreshReadShare}`,
+    );
   if (config.leaderElectionRenewDeadlineMs >= config.leaderElectionLeaseDurationMs) {
     throw new UsageError(
       '--leader-election-renew-deadline must be shorter than --leader-election-lease-duration',

@@ -184,6 +184,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps = {}):
       random: Math.random,
       controllerClass: config.controllerClass,
       floodGate: config.enableFloodGate,
+      refreshReadShare: config.refreshReadShare,
       metrics,
     }),
   });

@@ -2,6 +2,11 @@
  * Shares identical remote reads: while a read for a key is in flight, or until the entry ages
  * out, every caller gets the same result. One instance per refresh window (DESIGN.md: "one read
  * per (store, key, version) per refresh window"); the caller owns it, nothing here is global.
+ *
+ * A caller may accept an older settled result than the TTL (`maxAgeMs`): a periodic refresh
+ * reuses what another reconcile read within its share window (ADR 0015). An entry is kept for the
+ * longest age any caller has asked of its key, so memory holds only the keys read within the
+ * longest window, and the values are dropped once no caller would take them.
  */
 import { canonical } from './equality.ts';
 
@@ -11,9 +16,16 @@ export interface CoalescerOptions {
   now?: () => number;
 }
 
+export interface RunOptions {
+  /** The oldest settled result (ms since it settled) this caller accepts; default the TTL. */
+  maxAgeMs?: number;
+}
+
 interface Entry {
   promise: Promise<unknown>;
   settledAt?: number;
+  /** How long the settled result is kept: the longest `maxAgeMs` asked of this key. */
+  keepMs: number;
 }
 
 export class Coalescer {
@@ -27,17 +39,22 @@ export class Coalescer {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Runs `read` unless an equal read is in flight or fresh; failures are never kept. */
-  run<T>(key: string, read: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `read` unless an equal read is in flight or settled within the caller's maximum age;
+   * failures are never kept, and a fresh read replaces the kept result for every later caller.
+   */
+  run<T>(key: string, read: () => Promise<T>, options: RunOptions = {}): Promise<T> {
     this.#sweep();
+    const maxAgeMs = Math.max(this.#ttlMs, options.maxAgeMs ?? 0);
     const hit = this.#entries.get(key);
-    if (hit && (hit.settledAt === undefined || this.#now() - hit.settledAt < this.#ttlMs)) {
+    if (hit) hit.keepMs = Math.max(hit.keepMs, maxAgeMs);
+    if (hit && (hit.settledAt === undefined || this.#now() - hit.settledAt < maxAgeMs)) {
       return hit.promise as Promise<T>;
     }
-    const entry: Entry = { promise: Promise.resolve() };
+    const entry: Entry = { promise: Promise.resolve(), keepMs: hit?.keepMs ?? maxAgeMs };
     const promise = read().then(
       (value) => {
-        if (this.#ttlMs > 0) entry.settledAt = this.#now();
+        if (entry.keepMs > 0) entry.settledAt = this.#now();
         else this.#forget(key, entry);
         return value;
       },
@@ -61,16 +78,16 @@ export class Coalescer {
   }
 
   /**
-   * Drops aged-out results at most once per TTL, so a long-lived instance holds only the last
-   * window's values (they are secret material: keep them no longer than needed).
+   * Drops results no caller would take any more, at most once per TTL (or per second without
+   * one), so a long-lived instance holds only the values of the current windows (they are
+   * secret material: keep them no longer than needed).
    */
   #sweep(): void {
-    if (this.#ttlMs <= 0) return;
     const now = this.#now();
-    if (now - this.#lastSweep < this.#ttlMs) return;
+    if (now - this.#lastSweep < Math.max(this.#ttlMs, 1000)) return;
     this.#lastSweep = now;
     for (const [key, entry] of this.#entries)
-      if (entry.settledAt !== undefined && now - entry.settledAt >= this.#ttlMs)
+      if (entry.settledAt !== undefined && now - entry.settledAt >= entry.keepMs)
         this.#entries.delete(key);
   }
 

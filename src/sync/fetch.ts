@@ -28,6 +28,11 @@ export interface FetchDeps {
   generate?(ref: GeneratorRef, namespace: string): Promise<ByteMap>;
   /** Shared across the ExternalSecrets of one refresh window; a private one is used otherwise. */
   coalescer?: Coalescer;
+  /**
+   * How old a shared, settled read this fetch may take (default: the coalescer's TTL). Only a
+   * periodic refresh asks for more (ADR 0015).
+   */
+  maxAgeMs?: number;
 }
 
 /** `sourceRef.storeRef` overrides `spec.secretStoreRef`. */
@@ -70,6 +75,7 @@ function cloneMap(m: ByteMap): ByteMap {
 /** Reads everything an ExternalSecret needs; never throws (errors are returned per entry). */
 export async function fetchProviderData(es: ExternalSecret, deps: FetchDeps): Promise<FetchedData> {
   const coalescer = deps.coalescer ?? new Coalescer();
+  const share = deps.maxAgeMs !== undefined ? { maxAgeMs: deps.maxAgeMs } : {};
   const clients = new Map<string, Promise<SecretsClient>>();
   const client = (ref: ResolvedStoreRef): Promise<SecretsClient> => {
     const id = storeId(es, ref);
@@ -89,14 +95,18 @@ export async function fetchProviderData(es: ExternalSecret, deps: FetchDeps): Pr
         ref: { path: find.path, name: find.name, tags: find.tags },
       });
       return settle(async () =>
-        cloneMap(await coalescer.run(key, async () => (await client(store)).getAllSecrets(find))),
+        cloneMap(
+          await coalescer.run(key, async () => (await client(store)).getAllSecrets(find), share),
+        ),
       );
     }
     if (entry.extract) {
       const ref = entry.extract;
       const key = readKey({ op: 'map', store: storeId(es, store), ref: readIdentity(ref) });
       return settle(async () =>
-        cloneMap(await coalescer.run(key, async () => (await client(store)).getSecretMap(ref))),
+        cloneMap(
+          await coalescer.run(key, async () => (await client(store)).getSecretMap(ref), share),
+        ),
       );
     }
     const generatorRef = entry.sourceRef?.generatorRef;
@@ -118,7 +128,7 @@ export async function fetchProviderData(es: ExternalSecret, deps: FetchDeps): Pr
     const ref = item.remoteRef;
     const key = readKey({ op: 'value', store: storeId(es, store), ref: readIdentity(ref) });
     return settle(async () =>
-      (await coalescer.run(key, async () => (await client(store)).getSecret(ref))).slice(),
+      (await coalescer.run(key, async () => (await client(store)).getSecret(ref), share)).slice(),
     );
   });
 

@@ -4,9 +4,11 @@ import type { ExternalSecret } from '../api/types.ts';
 import { dataHash, syncedResourceVersion } from './hash.ts';
 import {
   ANNOTATION_DATA_HASH,
+  isPeriodicRefresh,
   isSecretValid,
   jitter,
   LABEL_MANAGED,
+  readShareWindowMs,
   requeueAfterMs,
   shouldRefresh,
 } from './refresh.ts';
@@ -154,6 +156,65 @@ describe('isSecretValid (eso.md §2.1 step 5, §9.6)', () => {
   });
   it('a missing managed label is invalid', () => {
     assert.equal(isSecretValid(es, { ...good, metadata: { ...good.metadata, labels: {} } }), false);
+  });
+});
+
+describe('isPeriodicRefresh (refresh read sharing, ADR 0015)', () => {
+  const data = new Map([['k', new Uint8Array([1])]]);
+  const secret: TargetSecret = {
+    metadata: {
+      labels: { [LABEL_MANAGED]: 'true' },
+      annotations: { [ANNOTATION_DATA_HASH]: dataHash(data) },
+    },
+    data,
+  };
+  const ready = (es: ExternalSecret, status: 'True' | 'False' = 'True'): ExternalSecret => ({
+    ...es,
+    status: { ...es.status, conditions: [{ type: 'Ready', status, reason: 'r', message: 'm' }] },
+  });
+  const base = externalSecret({});
+  const due = T0 + HOUR + 1;
+  const cases: { name: string; es: ExternalSecret; existing?: TargetSecret; want: boolean }[] = [
+    { name: 'due only because its time came', es: ready(synced(base, T0)), want: true },
+    { name: 'never synced (a create)', es: base, want: false },
+    {
+      name: 'a spec change (generation bump)',
+      es: { ...ready(synced(base, T0)), metadata: { ...base.metadata, generation: 2 } },
+      want: false,
+    },
+    {
+      name: 'the force-sync annotation',
+      es: {
+        ...ready(synced(base, T0)),
+        metadata: { ...base.metadata, annotations: { 'force-sync': String(T0) } },
+      },
+      want: false,
+    },
+    {
+      name: 'a retry after an error (Ready=False)',
+      es: ready(synced(base, T0), 'False'),
+      want: false,
+    },
+    { name: 'no Ready condition yet', es: synced(base, T0), want: false },
+  ];
+  for (const c of cases)
+    it(`${c.name}: ${c.want ? 'periodic' : 'not periodic'}`, () => {
+      assert.equal(isPeriodicRefresh(c.es, c.existing ?? secret, due), c.want);
+    });
+  it('a missing or edited target Secret is not periodic', () => {
+    const es = ready(synced(base, T0));
+    assert.equal(isPeriodicRefresh(es, undefined, due), false);
+    const edited = { ...secret, data: new Map([['k', new Uint8Array([9])]]) };
+    assert.equal(isPeriodicRefresh(es, edited, due), false);
+  });
+
+  it('the window is the fraction of the interval, at most 10 min; 0 is off', () => {
+    const every = (refreshInterval: string) => externalSecret({ refreshInterval });
+    assert.equal(readShareWindowMs(every('10s'), 0.1), 1_000);
+    assert.equal(readShareWindowMs(every('1h'), 0.1), 360_000);
+    assert.equal(readShareWindowMs(every('24h'), 0.1), 600_000);
+    assert.equal(readShareWindowMs(every('1h'), 0), 0);
+    assert.equal(readShareWindowMs(every('0s'), 0.1), 0);
   });
 });
 

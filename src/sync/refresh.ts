@@ -73,6 +73,38 @@ export function shouldRefresh(
   }
 }
 
+/**
+ * Whether a refresh now would be a periodic one: due only because its time came. Not when the
+ * object was never synced, its spec or metadata changed (this includes the force-sync
+ * annotation), its Secret is missing or edited, or its last sync failed (a retry).
+ */
+export function isPeriodicRefresh(
+  es: ExternalSecret,
+  existing: TargetSecret | undefined,
+  nowMs: number,
+): boolean {
+  const ready = es.status?.conditions?.find((c) => c.type === 'Ready');
+  return (
+    ready?.status === 'True' &&
+    !shouldRefresh(es, nowMs, undefined, Number.POSITIVE_INFINITY) &&
+    isSecretValid(es, existing)
+  );
+}
+
+/** Longest read-share window of a periodic refresh, whatever its interval (ADR 0015). */
+export const MAX_READ_SHARE_WINDOW_MS = 10 * 60 * 1000;
+
+/**
+ * How old a read, shared by another reconcile of the namespace, a periodic refresh of `es` may
+ * reuse: `fraction` of its refresh interval, at most 10 min (ADR 0015). 0 shares nothing beyond
+ * the in-flight burst window.
+ */
+export function readShareWindowMs(es: ExternalSecret, fraction: number): number {
+  const interval = refreshIntervalMs(es);
+  if (!(fraction > 0) || interval <= 0) return 0;
+  return Math.min(Math.round(interval * fraction), MAX_READ_SHARE_WINDOW_MS);
+}
+
 /** ESO `isSecretValid`: exists, carries the managed label, and its data matches the hash. */
 export function isSecretValid(es: ExternalSecret, existing: TargetSecret | undefined): boolean {
   if (es.spec.target?.creationPolicy === 'Orphan') return true;

@@ -15,7 +15,11 @@ Stops gracefully on SIGINT/SIGTERM; exits 1 when leadership is lost.
 Failing stores (Ferry): after --store-circuit-threshold consecutive store-level failures
 (connection, timeout, 5xx, 429; default 5, 0 turns the breaker off) a store's circuit opens: its
 calls fail fast without a request, and one probe goes through every
---store-circuit-open-duration (default 30s). See docs/operator.md, "Failing stores".`;
+--store-circuit-open-duration (default 30s). See docs/operator.md, "Failing stores".
+
+Refresh read sharing (Ferry): a periodic refresh may reuse a read another ExternalSecret of the
+namespace made of the same key within --refresh-read-share × its refreshInterval (default 0.1,
+at most 10m; 0 turns it off). Creates, changes, force-sync, repairs and retries always read.`;
 
 export const operatorCommand: Command = {
   name: 'operator',

@@ -4,7 +4,9 @@ import type { AnySecretStore } from '../../api/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { EventRecorder } from '../../kube/events.ts';
 import { objectKey, type KubeObject } from '../../kube/types.ts';
-import { createDefaultRegistry } from '../../providers/registry.ts';
+import { createFakeProvider } from '../../providers/fake/provider.ts';
+import type { Provider } from '../../providers/provider.ts';
+import { createDefaultRegistry, ProviderRegistry } from '../../providers/registry.ts';
 import { goTemplateEngine, LABEL_CREATED_BY } from '../../sync/index.ts';
 import { silentLogger } from '../../telemetry/logger.ts';
 import { MemoryKube } from '../../../test/support/memory-kube.ts';
@@ -22,7 +24,9 @@ const SECRET_VALUE = 's3cr3t-canary';
 const ES_KEY = 'externalsecrets/n/app';
 
 /** The reconciler against a MemoryKube; the informer caches read the same objects. */
-function harness(options: { random?: () => number } = {}) {
+function harness(
+  options: { random?: () => number; registry?: ProviderRegistry; refreshReadShare?: number } = {},
+) {
   let now = Date.parse('2026-01-01T00:00:00Z');
   const clock = { now: () => now };
   const kube = new MemoryKube();
@@ -87,7 +91,7 @@ function harness(options: { random?: () => number } = {}) {
           .filter((x) => x?.metadata.labels?.[LABEL_CREATED_BY] === value) as SecretObject[],
     },
     stores: { get: (_kind, _ns, name) => (otherStores.has(name) ? otherStores.get(name) : store) },
-    registry: createDefaultRegistry({ clock }),
+    registry: options.registry ?? createDefaultRegistry({ clock }),
     engine: goTemplateEngine(),
     kube: {} as never,
     recorder: {
@@ -100,6 +104,9 @@ function harness(options: { random?: () => number } = {}) {
     logger: silentLogger(),
     fetch: globalThis.fetch,
     random: options.random ?? (() => 0.5),
+    ...(options.refreshReadShare !== undefined
+      ? { refreshReadShare: options.refreshReadShare }
+      : {}),
   };
   const reconciler = new ExternalSecretReconciler(deps);
   return {
@@ -423,6 +430,90 @@ describe('ExternalSecretReconciler: deletion (eso.md §2.1 step 1, §9.15)', () 
         const result = await h.reconciler.reconcile(request);
         assert.equal(result?.refreshPeriod, undefined);
       }
+    });
+  });
+
+  describe('refresh read sharing (ADR 0015)', () => {
+    /** The fake provider, counting the values it reads. */
+    const countingRegistry = () => {
+      const fake = createFakeProvider();
+      const counter = { reads: 0 };
+      const provider: Provider = {
+        key: fake.key,
+        capabilities: (store) => fake.capabilities(store),
+        validateStore: (store) => fake.validateStore(store),
+        newClient: async (store, context) => {
+          const client = await fake.newClient(store, context);
+          const getSecret = client.getSecret.bind(client);
+          client.getSecret = (ref) => {
+            counter.reads += 1;
+            return getSecret(ref);
+          };
+          return client;
+        },
+      };
+      return { registry: new ProviderRegistry().register(provider), counter };
+    };
+    const second = { namespace: 'n', name: 'app2' };
+    const MINUTE = 60_000;
+
+    /**
+     * `app` and `app2` read key `db` every hour; both are synced at once (one burst read), so
+     * with random 0.5 both refresh first 30 min later. The store then holds `v2`.
+     */
+    async function twoOnOneKey(refreshReadShare?: number) {
+      const { registry, counter } = countingRegistry();
+      const h = harness({
+        registry,
+        ...(refreshReadShare !== undefined ? { refreshReadShare } : {}),
+      });
+      h.editEs((es) => (es.spec.refreshInterval = '1h'));
+      const other = h.es();
+      assert.ok(other);
+      other.metadata = { ...other.metadata, name: 'app2', uid: 'u2' };
+      other.spec.target = { name: 'app2', creationPolicy: 'Owner' };
+      h.kube.objects.set('externalsecrets/n/app2', other);
+      await h.reconciler.reconcile(request);
+      await h.reconciler.reconcile(second);
+      assert.equal(counter.reads, 1, 'the creates share one read (burst window)');
+      h.store.spec.provider = { fake: { data: [{ key: 'db', value: 'v2' }] } };
+      const value = (name: string) =>
+        Buffer.from(h.secret(name)?.data?.['PASSWORD'] ?? '', 'base64').toString();
+      return { h, counter, value };
+    }
+
+    it('periodic refreshes of two ExternalSecrets on one key within the window share one read', async () => {
+      const { h, counter, value } = await twoOnOneKey();
+      h.advance(30 * MINUTE);
+      await h.reconciler.reconcile(request);
+      assert.equal(counter.reads, 2);
+      assert.equal(value('app'), 'v2');
+      h.advance(5 * MINUTE); // within 0.1 × 1h
+      await h.reconciler.reconcile(second);
+      assert.equal(counter.reads, 2, "app2's periodic refresh reused app's read");
+      assert.equal(value('app2'), 'v2');
+    });
+
+    it('with --refresh-read-share=0 each periodic refresh reads', async () => {
+      const { h, counter } = await twoOnOneKey(0);
+      h.advance(30 * MINUTE);
+      await h.reconciler.reconcile(request);
+      h.advance(5 * MINUTE);
+      await h.reconciler.reconcile(second);
+      assert.equal(counter.reads, 3);
+    });
+
+    it('a force-sync reads fresh, even within the window', async () => {
+      const { h, counter, value } = await twoOnOneKey();
+      h.advance(30 * MINUTE);
+      await h.reconciler.reconcile(request);
+      h.store.spec.provider = { fake: { data: [{ key: 'db', value: 'v3' }] } };
+      h.advance(MINUTE);
+      const app2 = h.kube.objects.get('externalsecrets/n/app2') as ExternalSecretObject;
+      app2.metadata.annotations = { 'force-sync': String(h.advance(0)) };
+      await h.reconciler.reconcile(second);
+      assert.equal(counter.reads, 3);
+      assert.equal(value('app2'), 'v3');
     });
   });
 });
