@@ -189,10 +189,16 @@ const rows: [string, string, string, string][] = [
     x(coalescing.firstSync / opts.k),
   ],
   [
-    '    one refresh cycle (paced, ADR 0013)',
+    '    one refresh cycle (paced; read share 0.1)',
     `${coalescing.operator} (operator)`,
-    `${opts.k}`,
-    x(coalescing.operator / opts.k),
+    `${coalescing.operatorUnshared} (--refresh-read-share=0)`,
+    x(coalescing.operator / coalescing.operatorUnshared),
+  ],
+  [
+    '    steady state, reads in the 2nd hour',
+    `${coalescing.steadyHour} (operator)`,
+    `${coalescing.steadyHourUnshared} (--refresh-read-share=0)`,
+    x(coalescing.steadyHour / coalescing.steadyHourUnshared),
   ],
   [
     '    sync core: shared Coalescer vs per ES',

@@ -1,6 +1,7 @@
 /**
  * Goal 7 (one provider read per distinct key per refresh window): K ExternalSecrets that read the
- * same remote key, counted two ways. Through the operator's reconciler, as wired today; and
+ * same remote key, counted two ways. Through the operator's reconciler, with refresh read sharing
+ * (ADR 0015) and with `--refresh-read-share=0`; and
  * through the sync core's fetch step (src/sync/fetch.ts) with one Coalescer shared by the window
  * versus a fresh one per ExternalSecret.
  */
@@ -10,6 +11,8 @@ import { Coalescer, fetchProviderData } from '../../src/sync/index.ts';
 import { silentLogger } from '../../src/telemetry/logger.ts';
 import { BenchWorld, passWarpingPaced, startOperator, waitIdle } from './operator-rig.ts';
 import { WarpClock } from './warp-clock.ts';
+import { setImmediate as turn } from 'node:timers/promises';
+import { FakeClock } from '../../test/support/fake-clock.ts';
 
 const SHARED_KEY = 'shared-key';
 const NAMESPACE = 'shared';
@@ -18,18 +21,25 @@ const WINDOW_MS = 3_600_000;
 export interface CoalescingResult {
   /** Reads of the shared key while the operator syncs the K new ExternalSecrets. */
   firstSync: number;
-  /** Reads of the shared key in one refresh cycle of the operator. */
+  /** Reads of the shared key in one refresh cycle of the operator (refresh read sharing on). */
   operator: number;
+  /** The same with `--refresh-read-share=0`: every periodic refresh reads. */
+  operatorUnshared: number;
+  /** Reads of the shared key in the second simulated hour, refreshes spread (steady state). */
+  steadyHour: number;
+  /** The same with `--refresh-read-share=0`. */
+  steadyHourUnshared: number;
   /** Reads with one Coalescer for the window (TTL = refresh interval). */
   sharedCoalescer: number;
   /** Reads with a fresh Coalescer per ExternalSecret (no sharing). */
   perExternalSecret: number;
 }
 
-export async function measureCoalescing(
+/** The operator syncs K new ExternalSecrets on one key, then refreshes them once (paced). */
+async function operatorCycle(
   k: number,
-  options: { latencyMs: number; concurrency: number; seed: number },
-): Promise<CoalescingResult> {
+  options: { latencyMs: number; concurrency: number; seed: number; refreshReadShare?: number },
+) {
   const clock = new WarpClock();
   const world = new BenchWorld(clock, options.latencyMs);
   const es = Array.from({ length: k }, (_, i) => ({
@@ -38,8 +48,14 @@ export async function measureCoalescing(
     refreshInterval: '1h',
   }));
   await world.addNamespace(NAMESPACE, [SHARED_KEY], es);
-  const { concurrency, seed } = options;
-  const rig = await startOperator(world, { clock, model: 'ferry', concurrency, seed });
+  const { concurrency, seed, refreshReadShare } = options;
+  const rig = await startOperator(world, {
+    clock,
+    model: 'ferry',
+    concurrency,
+    seed,
+    ...(refreshReadShare !== undefined ? { refreshReadShare } : {}),
+  });
   // One refresh in flight at a time, so each paced one reads at its own simulated time.
   const idle = () => waitIdle(rig.controller, () => passWarpingPaced(rig.controller, clock, 1));
   await idle();
@@ -47,8 +63,48 @@ export async function measureCoalescing(
   const mark = world.reads.length;
   clock.warp(WINDOW_MS * 1.25);
   await idle();
-  const operator = world.reads.length - mark;
+  const cycle = world.reads.length - mark;
   await rig.stop();
+  return { world, clock, firstSync, cycle };
+}
+
+/**
+ * Steady state: K ExternalSecrets on one key created together, then two simulated hours, one
+ * second at a time (as in spread.ts); the reads of the second hour, once refreshes are spread.
+ */
+async function steadyHour(k: number, seed: number, refreshReadShare?: number): Promise<number> {
+  const clock = new FakeClock();
+  const world = new BenchWorld(clock, 0);
+  const es = Array.from({ length: k }, (_, i) => ({
+    name: `es-${i}`,
+    key: SHARED_KEY,
+    refreshInterval: '1h',
+  }));
+  await world.addNamespace(NAMESPACE, [SHARED_KEY], es);
+  const rig = await startOperator(world, {
+    clock,
+    model: 'ferry',
+    concurrency: 4,
+    seed,
+    ...(refreshReadShare !== undefined ? { refreshReadShare } : {}),
+  });
+  const idle = () => waitIdle(rig.controller, () => turn(), { pacedIsIdle: true });
+  await idle();
+  const start = clock.now();
+  for (let t = 0; t < 2 * WINDOW_MS; t += 1000) {
+    clock.advance(1000);
+    await idle();
+  }
+  await rig.stop();
+  return world.reads.filter((r) => r.at > start + WINDOW_MS).length;
+}
+
+export async function measureCoalescing(
+  k: number,
+  options: { latencyMs: number; concurrency: number; seed: number },
+): Promise<CoalescingResult> {
+  const unshared = await operatorCycle(k, { ...options, refreshReadShare: 0 });
+  const { world, clock, firstSync, cycle } = await operatorCycle(k, options);
 
   const objects = (
     await world.api.client().list<ExternalSecretObject>(EsoResources.ExternalSecret, {
@@ -69,7 +125,10 @@ export async function measureCoalescing(
   const shared = new Coalescer({ ttlMs: WINDOW_MS, now: () => clock.now() });
   return {
     firstSync,
-    operator,
+    operator: cycle,
+    operatorUnshared: unshared.cycle,
+    steadyHour: await steadyHour(k, options.seed),
+    steadyHourUnshared: await steadyHour(k, options.seed, 0),
     sharedCoalescer: await readAll(() => shared),
     perExternalSecret: await readAll(() => new Coalescer()),
   };

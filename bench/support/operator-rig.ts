@@ -144,6 +144,8 @@ export interface RigOptions {
   model: QueueModel;
   concurrency: number;
   seed: number;
+  /** `--refresh-read-share` (ADR 0015): Ferry's default when absent; the ESO model shares none. */
+  refreshReadShare?: number;
 }
 
 export interface OperatorRig {
@@ -224,6 +226,7 @@ export async function startOperator(world: BenchWorld, options: RigOptions): Pro
       // ESO requeues after exactly refreshInterval: no refresh plan, and no jitter.
       random: ferry ? prng(options.seed + 1) : () => 0.5,
       planRefreshes: ferry,
+      refreshReadShare: options.refreshReadShare ?? (ferry ? undefined : 0),
     }),
   });
   controller.watch(externalSecrets, { predicate: specOrMetadataChanged });
