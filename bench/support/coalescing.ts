@@ -1,7 +1,7 @@
 /**
  * Goal 7 (one provider read per distinct key per refresh window): K ExternalSecrets that read the
  * same remote key, counted two ways. Through the operator's reconciler, with refresh read sharing
- * (ADR 0015) and with `--refresh-read-share=0`; and
+ * (ADR 0015) and with `--refresh-read-share=0`, for a catch-up cycle and a steady hour; and
  * through the sync core's fetch step (src/sync/fetch.ts) with one Coalescer shared by the window
  * versus a fresh one per ExternalSecret.
  */
