@@ -233,13 +233,13 @@ const rows: [string, string, string, string][] = [
   ],
   [
     `(e) peak/mean reads per 10 s (${opts.spreadN} ES)`,
-    spread.ferry.ratio.toFixed(1),
+    spread.ferry.ratio.toFixed(2),
     `${spread.eso.ratio.toFixed(1)} (ESO: no jitter)`,
     `${x(spread.eso.ratio / spread.ferry.ratio)} flatter`,
   ],
   [
     '    after a restart half-way',
-    restarted.ferry.ratio.toFixed(1),
+    restarted.ferry.ratio.toFixed(2),
     restarted.eso.ratio.toFixed(1),
     `${x(restarted.eso.ratio / restarted.ferry.ratio)} flatter`,
   ],

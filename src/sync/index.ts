@@ -21,6 +21,7 @@ export {
   requeueAfterMs,
   refreshIntervalMs,
   refreshTimeMs,
+  readShareWindowMs,
   jitter,
   LABEL_MANAGED,
   ANNOTATION_DATA_HASH,

@@ -148,8 +148,9 @@ describe('ExternalSecretReconciler', () => {
     ]);
     assert.deepEqual(h.fieldManagers, ['externalsecrets.external-secrets.io/app']);
     assert.deepEqual(h.es()?.metadata.finalizers, [EXTERNAL_SECRET_FINALIZER]);
-    // The first refresh is spread over (0, interval] (ADR 0013); random 0.5 puts it half-way.
-    assert.deepEqual(first, { requeueAfter: 5_000, refreshPeriod: 10_000 });
+    // The first refresh is spread over the interval less the 1 s read-share window (ADR 0013,
+    // 0015); random 0.5 puts it half-way. The pacer expects the mean period, 0.9 × 9 s.
+    assert.deepEqual(first, { requeueAfter: 4_500, refreshPeriod: 8_100 });
     const s = h.secret();
     assert.equal(Buffer.from(s?.data?.['PASSWORD'] ?? '', 'base64').toString(), SECRET_VALUE);
     assert.equal(s?.metadata.ownerReferences?.[0]?.uid, 'u1');
@@ -159,7 +160,7 @@ describe('ExternalSecretReconciler', () => {
     h.advance(11_000);
     const second = await h.reconciler.reconcile(request);
     assert.deepEqual(h.writes, []);
-    assert.deepEqual(second, { requeueAfter: 10_000, refreshPeriod: 10_000 });
+    assert.deepEqual(second, { requeueAfter: 8_100, refreshPeriod: 8_100 });
     assert.ok(h.events.every((e) => !e.includes(SECRET_VALUE)));
   });
 
@@ -345,20 +346,22 @@ describe('ExternalSecretReconciler: deletion (eso.md §2.1 step 1, §9.15)', () 
     const secretValue = (h: ReturnType<typeof harness>) =>
       Buffer.from(h.secret()?.data?.['PASSWORD'] ?? '', 'base64').toString();
 
+    // The harness: a 10 s interval and a 1 s read-share window (ADR 0015), so refreshes are
+    // planned within a 9 s span, and the pacer is told the mean period, 0.9 × 9 s.
     for (const [random, spread] of [
-      [0, 10_000],
-      [0.25, 7_500],
+      [0, 9_000],
+      [0.25, 6_750],
       [0.999_99, 1],
     ] as const)
-      it(`spreads the first refresh over (0, interval]: random ${String(random)} → ${String(spread)} ms, and refreshes then`, async () => {
+      it(`spreads the first refresh over (0, interval − window]: random ${String(random)} → ${String(spread)} ms, and refreshes then`, async () => {
         const h = harness({ random: draws(random, 0.5) });
         const first = await h.reconciler.reconcile(request);
-        assert.deepEqual(first, { requeueAfter: spread, refreshPeriod: 10_000 });
+        assert.deepEqual(first, { requeueAfter: spread, refreshPeriod: 8_100 });
         setStoreValue(h, 'v2');
         if (spread > 1) {
           h.advance(spread - 1);
           const early = await h.reconciler.reconcile(request);
-          assert.deepEqual(early, { requeueAfter: 1, refreshPeriod: 10_000 }, 'not due yet');
+          assert.deepEqual(early, { requeueAfter: 1, refreshPeriod: 8_100 }, 'not due yet');
           assert.equal(secretValue(h), SECRET_VALUE);
         }
         h.advance(1);
@@ -366,20 +369,20 @@ describe('ExternalSecretReconciler: deletion (eso.md §2.1 step 1, §9.15)', () 
         // (A read is shared for 1 s, so a refresh 1 ms later still sees the old value.)
         if (spread > 1_000)
           assert.equal(secretValue(h), 'v2', 'refreshed at the spread time, before the interval');
-        assert.deepEqual(due, { requeueAfter: 10_000, refreshPeriod: 10_000 });
+        assert.deepEqual(due, { requeueAfter: 8_100, refreshPeriod: 8_100 });
       });
 
-    it('plans later refreshes at interval ± 10 %', async () => {
+    it('plans later refreshes at 80–100 % of the span, never past the interval', async () => {
       const h = harness({ random: draws(0.5, 0, 0.999_99) });
       await h.reconciler.reconcile(request);
-      h.advance(5_000);
-      const low = await h.reconciler.reconcile(request);
-      assert.deepEqual(low, { requeueAfter: 9_000, refreshPeriod: 10_000 });
+      h.advance(4_500);
+      const latest = await h.reconciler.reconcile(request);
+      assert.deepEqual(latest, { requeueAfter: 9_000, refreshPeriod: 8_100 });
       h.advance(9_000);
-      const high = await h.reconciler.reconcile(request);
-      assert.deepEqual(high, { requeueAfter: 11_000, refreshPeriod: 10_000 });
+      const earliest = await h.reconciler.reconcile(request);
+      assert.deepEqual(earliest, { requeueAfter: 7_200, refreshPeriod: 8_100 });
       setStoreValue(h, 'v2');
-      h.advance(10_999);
+      h.advance(7_199);
       await h.reconciler.reconcile(request);
       assert.equal(secretValue(h), SECRET_VALUE, 'not before the planned time');
       h.advance(1);
@@ -392,7 +395,8 @@ describe('ExternalSecretReconciler: deletion (eso.md §2.1 step 1, §9.15)', () 
       await h.reconciler.reconcile(request); // refreshTime written: now
       h.advance(4_000);
       const notDue = await h.restarted().reconcile(request);
-      assert.deepEqual(notDue, { requeueAfter: 6_000, refreshPeriod: 10_000 }, 'ESO due time');
+      // refreshTime + interval − the read-share window: 9 s after the sync, 5 s from now.
+      assert.deepEqual(notDue, { requeueAfter: 5_000, refreshPeriod: 8_100 }, 'ESO due time');
     });
 
     it('after a restart hands a refresh due only by time to the pacer, then refreshes on plan', async () => {
@@ -402,12 +406,12 @@ describe('ExternalSecretReconciler: deletion (eso.md §2.1 step 1, §9.15)', () 
       h.advance(11_000); // past refreshTime + interval
       setStoreValue(h, 'v2');
       const due = await again.reconcile(request);
-      assert.deepEqual(due, { requeueAfter: 1, refreshPeriod: 10_000 }, 'no read yet');
+      assert.deepEqual(due, { requeueAfter: 1, refreshPeriod: 8_100 }, 'no read yet');
       assert.equal(secretValue(h), SECRET_VALUE);
       h.advance(1);
       const released = await again.reconcile(request);
       assert.equal(secretValue(h), 'v2');
-      assert.deepEqual(released, { requeueAfter: 10_000, refreshPeriod: 10_000 }, 'not spread');
+      assert.deepEqual(released, { requeueAfter: 8_100, refreshPeriod: 8_100 }, 'not spread');
     });
 
     it('after a restart repairs a missing Secret at once', async () => {
@@ -417,7 +421,7 @@ describe('ExternalSecretReconciler: deletion (eso.md §2.1 step 1, §9.15)', () 
       h.advance(11_000);
       const repaired = await h.restarted().reconcile(request);
       assert.equal(secretValue(h), SECRET_VALUE);
-      assert.deepEqual(repaired, { requeueAfter: 5_000, refreshPeriod: 10_000 }, 'first: spread');
+      assert.deepEqual(repaired, { requeueAfter: 4_500, refreshPeriod: 8_100 }, 'first: spread');
     });
 
     it('does not plan or pace without a periodic refresh', async () => {
@@ -459,7 +463,8 @@ describe('ExternalSecretReconciler: deletion (eso.md §2.1 step 1, §9.15)', () 
 
     /**
      * `app` and `app2` read key `db` every hour; both are synced at once (one burst read), so
-     * with random 0.5 both refresh first 30 min later. The store then holds `v2`.
+     * with random 0.5 both are due for their first refresh half a span (27 min, or 30 without
+     * sharing) later; the tests look at 30 min. The store then holds `v2`.
      */
     async function twoOnOneKey(refreshReadShare?: number) {
       const { registry, counter } = countingRegistry();

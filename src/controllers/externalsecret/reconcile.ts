@@ -22,6 +22,7 @@ import {
   Coalescer,
   EventText,
   isSecretValid,
+  readShareWindowMs,
   refreshIntervalMs,
   refreshTimeMs,
   runSync,
@@ -38,7 +39,7 @@ import {
 import { namespaceAllowed, needsNamespaceLabels } from '../conditions.ts';
 import { EsoResources } from '../kinds.ts';
 import { RefreshMemory } from '../refresh-memory.ts';
-import { RefreshPlan } from '../refresh-plan.ts';
+import { meanRefreshPeriodMs, RefreshPlan } from '../refresh-plan.ts';
 import { isOurs } from '../secretstore/reconcile.ts';
 import {
   deleteControlledTarget,
@@ -186,7 +187,8 @@ export class ExternalSecretReconciler {
       isSecretValid(es, existing);
     if (!dueByTimeOnly) return undefined;
     this.plan.adopt(key, now);
-    return { requeueAfter: 1, refreshPeriod: interval };
+    const lead = readShareWindowMs(es, this.refreshReadShare);
+    return { requeueAfter: 1, refreshPeriod: meanRefreshPeriodMs(interval, lead) };
   }
 
   /**
@@ -205,13 +207,15 @@ export class ExternalSecretReconciler {
       return result;
     }
     const now = this.deps.clock.now();
+    // A periodic refresh may reuse a read this much older (ADR 0015): plan it that much early.
+    const lead = readShareWindowMs(es, this.refreshReadShare);
     const dueAt =
       syncedAt !== undefined
-        ? this.plan.afterSync(key, syncedAt, interval)
-        : this.plan.adopt(key, (refreshTimeMs(es) ?? now) + interval);
+        ? this.plan.afterSync(key, syncedAt, interval, lead)
+        : this.plan.adopt(key, (refreshTimeMs(es) ?? now) + interval - lead);
     // Due but not refreshed (a sync window is closed): the sync core's answer stands.
     if (dueAt <= now) return result;
-    return { requeueAfter: dueAt - now, refreshPeriod: interval };
+    return { requeueAfter: dueAt - now, refreshPeriod: meanRefreshPeriodMs(interval, lead) };
   }
 
   /**
