@@ -9,7 +9,7 @@ import type { KubeClient } from '../../kube/client.ts';
 import { KubeApiError } from '../../kube/errors.ts';
 import { Resources, type KubeObject } from '../../kube/types.ts';
 import { errorMessage } from '../../errors.ts';
-import { compileGoRegexp } from '../../template/funcs/goregexp.ts';
+import { findNameMatcher } from '../find-name.ts';
 import {
   NoSecretError,
   ProviderError,
@@ -155,7 +155,7 @@ export class KubernetesSecretsClient implements SecretsClient {
     let selector: string | undefined;
     let matches: (name: string) => boolean = () => true;
     if (find.tags !== undefined) selector = labelSelectorFromTags(find.tags);
-    else if (find.name?.regexp !== undefined) matches = nameMatcher(find.name.regexp);
+    else if (find.name?.regexp !== undefined) matches = findNameMatcher(find.name.regexp);
     else throw new StoreConfigError('unexpected find operator: set find.name.regexp or find.tags');
     let items: SecretWire[];
     try {
@@ -244,22 +244,4 @@ export class KubernetesSecretsClient implements SecretsClient {
   close(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-function nameMatcher(pattern: string): (name: string) => boolean {
-  let re: RegExp;
-  try {
-    re = compileGoRegexp(pattern);
-  } catch (e) {
-    throw new StoreConfigError(
-      `could not compile find.name.regexp [${pattern}]: ${errorMessage(e)}`,
-      {
-        cause: e,
-      },
-    );
-  }
-  return (name) => {
-    re.lastIndex = 0;
-    return re.test(name);
-  };
 }

@@ -5,7 +5,7 @@
  * deleted versions are skipped. Keys are returned as Vault names: the sync core converts them.
  */
 import type { FindSpec } from '../../api/types.ts';
-import { compileGoRegexp } from '../../template/funcs/goregexp.ts';
+import { findNameMatcher } from '../find-name.ts';
 import { NoSecretError, ProviderError, StoreConfigError } from '../provider.ts';
 import { statusError, type VaultRequest } from './http.ts';
 import { buildMetadataPath } from './paths.ts';
@@ -34,22 +34,6 @@ export async function listSecrets(kv: KvBackend, prefix: string): Promise<string
   return out;
 }
 
-function nameMatcher(pattern: string): (name: string) => boolean {
-  let re: RegExp;
-  try {
-    re = compileGoRegexp(pattern);
-  } catch (e) {
-    throw new StoreConfigError(
-      `could not compile find.name.regexp [${pattern}]: ${(e as Error).message}`,
-      { cause: e },
-    );
-  }
-  return (name) => {
-    re.lastIndex = 0;
-    return re.test(name);
-  };
-}
-
 async function tagsMatch(
   kv: KvBackend,
   name: string,
@@ -70,7 +54,7 @@ export async function getAllSecrets(
     throw new StoreConfigError('cannot perform find by tag operations with kv version v1');
   }
   const candidates = await listSecrets(kv, find.path ? `${find.path}/` : '');
-  const matches = find.name?.regexp !== undefined ? nameMatcher(find.name.regexp) : undefined;
+  const matches = find.name?.regexp !== undefined ? findNameMatcher(find.name.regexp) : undefined;
   const out = new Map<string, Uint8Array>();
   for (const name of candidates) {
     const hit = matches ? matches(name) : await tagsMatch(kv, name, find.tags ?? {});
