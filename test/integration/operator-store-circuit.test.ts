@@ -1,5 +1,5 @@
 /**
- * The per-store circuit breaker (ADR 0013) with `ferry operator` as a real process: ten
+ * The per-store circuit breaker (ADR 0014) with `ferry operator` as a real process: ten
  * ExternalSecrets read one OpenBao store through a fault-injecting proxy (test/support/fault-proxy.ts)
  * that answers 503 for 40 s. With the breaker the store sees its threshold of failures and then
  * one probe per open period, not every ExternalSecret's backoff; the events name the open circuit,

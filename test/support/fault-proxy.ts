@@ -22,6 +22,12 @@ export interface FaultProxy {
   connections: number;
   /** Requests answered with an injected status: request line (`GET /v1/… HTTP/1.1`) and time. */
   readonly answered: { line: string; at: number }[];
+  /**
+   * Requests passed to the server: request line and time. Found by a method at the start of a
+   * chunk the client sent, which holds for the small requests of these tests (keep-alive
+   * connections carry several, so `connections` does not count them).
+   */
+  readonly forwarded: { line: string; at: number }[];
   /** Closes every open connection (the listener stays up). */
   cut(): void;
   /** Stops listening and closes every connection: clients get "connection refused". */
@@ -29,6 +35,12 @@ export interface FaultProxy {
   /** Listens again on the same port after `stop()`. */
   start(): Promise<void>;
   close(): Promise<void>;
+}
+
+const REQUEST_LINE = /^(GET|HEAD|POST|PUT|PATCH|DELETE|LIST|OPTIONS) \S+ HTTP\/1\.[01]/;
+
+function requestLine(chunk: Buffer): string | undefined {
+  return REQUEST_LINE.exec(chunk.toString('latin1', 0, 2048))?.[0];
 }
 
 function answer(
@@ -49,7 +61,13 @@ function answer(
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
-  const proxy = { url: '', faults: {}, connections: 0, answered: [] } as unknown as FaultProxy;
+  const proxy = {
+    url: '',
+    faults: {},
+    connections: 0,
+    answered: [],
+    forwarded: [],
+  } as unknown as FaultProxy;
   const server: Server = createServer((socket) => {
     proxy.connections++;
     sockets.add(socket);
@@ -74,6 +92,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     socket.pause();
     setTimeout(() => {
       const upstream = connect(Number(port), hostname, () => {
+        socket.on('data', (chunk: Buffer) => {
+          const line = requestLine(chunk);
+          if (line !== undefined) proxy.forwarded.push({ line, at: Date.now() });
+        });
         socket.pipe(upstream);
         upstream.pipe(socket);
         socket.resume();
