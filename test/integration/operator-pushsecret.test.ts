@@ -21,6 +21,7 @@ import {
   uniqueName,
 } from '../support/kube.ts';
 import { applyCrds, startOperator, type OperatorProcess } from '../support/operator-process.ts';
+import { vaultTokenStore } from './operator-vault-objects.ts';
 import { bao, enableKv } from './vault-support.ts';
 
 type Obj = KubeObject & Record<string, unknown>;
@@ -43,24 +44,16 @@ let operator: OperatorProcess;
 
 const sourceConfig = (password: string) => JSON.stringify({ user: 'app', password });
 
-function store(name: string, mount: string, version: 'v1' | 'v2'): Obj {
-  return {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'SecretStore',
-    metadata: { name, namespace: ns },
-    spec: {
-      controller: klass,
-      provider: {
-        vault: {
-          server: env.vaultAddr,
-          path: mount,
-          version,
-          auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } },
-        },
-      },
-    },
-  };
-}
+const store = (name: string, mount: string, version: 'v1' | 'v2'): Obj =>
+  vaultTokenStore({
+    name,
+    namespace: ns,
+    controller: klass,
+    server: env.vaultAddr,
+    path: mount,
+    version,
+    retries: 'default',
+  });
 
 function pushSecret(name: string, spec: Record<string, unknown>): Obj {
   return {

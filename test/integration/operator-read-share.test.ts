@@ -24,8 +24,8 @@ import { decode, type Obj, type SecretObj } from './operator-behaviours-support.
 import {
   createVaultTokenSecret,
   extractExternalSecret,
-  proxiedVaultStore,
-} from './operator-vault-proxy-support.ts';
+  vaultTokenStore,
+} from './operator-vault-objects.ts';
 import { bao, enableKv, env } from './vault-support.ts';
 
 const ES = EsoResources.ExternalSecret;
@@ -63,7 +63,7 @@ before(async () => {
   await createVaultTokenSecret(client, ns);
   await client.create<Obj>(
     EsoResources.SecretStore,
-    proxiedVaultStore({
+    vaultTokenStore({
       name: 'vault',
       namespace: ns,
       controller: klass,

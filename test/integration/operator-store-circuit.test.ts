@@ -24,8 +24,8 @@ import { decode } from './operator-behaviours-support.ts';
 import {
   createVaultTokenSecret,
   extractExternalSecret,
-  proxiedVaultStore,
-} from './operator-vault-proxy-support.ts';
+  vaultTokenStore,
+} from './operator-vault-objects.ts';
 import { bao, enableKv, env } from './vault-support.ts';
 
 const ES = EsoResources.ExternalSecret;
@@ -90,7 +90,7 @@ before(async () => {
   await createVaultTokenSecret(client, ns);
   await client.create<Obj>(
     EsoResources.SecretStore,
-    proxiedVaultStore({
+    vaultTokenStore({
       name: 'vault',
       namespace: ns,
       controller: klass,

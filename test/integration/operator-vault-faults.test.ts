@@ -24,8 +24,8 @@ import { decode } from './operator-behaviours-support.ts';
 import {
   createVaultTokenSecret,
   extractExternalSecret,
-  proxiedVaultStore,
-} from './operator-vault-proxy-support.ts';
+  vaultTokenStore,
+} from './operator-vault-objects.ts';
 import { bao, enableKv, env } from './vault-support.ts';
 
 const ES = EsoResources.ExternalSecret;
@@ -125,10 +125,10 @@ before(async () => {
   proxy = await startFaultProxy(env.vaultAddr);
   await createVaultTokenSecret(client, ns);
   const store = { namespace: ns, controller: klass, server: proxy.url };
-  await client.create<Obj>(STORE, proxiedVaultStore({ ...store, name: 'vault', path: mount }));
+  await client.create<Obj>(STORE, vaultTokenStore({ ...store, name: 'vault', path: mount }));
   await client.create<Obj>(
     STORE,
-    proxiedVaultStore({ ...store, name: 'vault-wrong-mount', path: `${mount}-missing` }),
+    vaultTokenStore({ ...store, name: 'vault-wrong-mount', path: `${mount}-missing` }),
   );
   await client.create<Obj>(
     ES,

@@ -1,7 +1,7 @@
 /**
- * Objects shared by the operator tests that read OpenBao through the fault proxy
- * (operator-vault-faults, operator-store-circuit): a token-auth SecretStore that makes one request
- * per read, and an ExternalSecret extracting one KV v2 secret.
+ * Objects shared by the operator tests on OpenBao (operator-vault-faults, operator-store-circuit,
+ * operator-read-share, operator-pushsecret): a token-auth SecretStore, and an ExternalSecret
+ * extracting one KV secret.
  */
 import type { KubeClient } from '../../src/kube/client.ts';
 import { Resources } from '../../src/kube/types.ts';
@@ -17,16 +17,19 @@ export async function createVaultTokenSecret(client: KubeClient, namespace: stri
 }
 
 /**
- * A SecretStore on `server` (the proxy) and KV v2 mount `path`. `maxRetries: 0` makes one request
- * per read (Vault's client would retry each 5xx twice), so the proxy's count of answered requests
- * is the count of reads.
+ * A SecretStore on `server` (OpenBao, or the fault proxy in front of it) and KV mount `path`.
+ * `retries: 'none'` (the default) makes one request per read (Vault's client would retry each
+ * 5xx twice), so a proxy's count of requests is the count of reads; `'default'` keeps the
+ * client's own retries.
  */
-export function proxiedVaultStore(o: {
+export function vaultTokenStore(o: {
   name: string;
   namespace: string;
   controller: string;
   server: string;
   path: string;
+  version?: 'v1' | 'v2';
+  retries?: 'none' | 'default';
 }): Obj {
   return {
     apiVersion: 'external-secrets.io/v1',
@@ -38,11 +41,11 @@ export function proxiedVaultStore(o: {
         vault: {
           server: o.server,
           path: o.path,
-          version: 'v2',
+          version: o.version ?? 'v2',
           auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } },
         },
       },
-      retrySettings: { maxRetries: 0, retryInterval: '1s' },
+      ...(o.retries === 'default' ? {} : { retrySettings: { maxRetries: 0, retryInterval: '1s' } }),
     },
   };
 }
